@@ -1,0 +1,1 @@
+"""ComponentResources of the platform: registry, tenant workspaces, access wiring, providers."""

@@ -1,0 +1,3 @@
+from preview.cli import app
+
+app(prog_name="ml-tenancy")

@@ -1,0 +1,92 @@
+"""`ml-tenancy preview --stack dev`: what a stack would create, with no cloud and no credentials.
+
+Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid config.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from preview.engine import run_program
+from preview.rows import grant_rows
+from preview.snapshot import dumps, snapshot
+from preview.terminal import print_summary
+from stacks.access import plan_role_grants
+from stacks.errors import ConfigError
+from stacks.load import PROJECT_DIR, parse_config, raw_from_stack_file
+from stacks.topology import Topology
+
+EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="ml-tenancy platform tools")
+
+
+@app.callback()
+def main() -> None:
+    """ml-tenancy: multi-tenant Azure ML platform as code."""
+
+
+@app.command()
+def preview(
+    stack: Annotated[str, typer.Option(help="Stack to preview (reads Pulumi.<stack>.yaml)")] = "dev",
+    against: Annotated[
+        Path | None, typer.Option(help="A previous preview.json: adds the change set to review.md")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder; files go to <out>/<stack>/")] = Path("out"),
+    project_dir: Annotated[Path, typer.Option(help="Project root holding Pulumi.<stack>.yaml")] = PROJECT_DIR,
+    quiet: Annotated[bool, typer.Option(help="Only write the files and print the verdict")] = False,
+) -> None:
+    """Run the stack's program offline and write preview.json and review.md."""
+    console = Console()
+    result = run_preview(stack, project_dir=project_dir, out=out, against=against, console=console, quiet=quiet)
+    raise typer.Exit(result)
+
+
+def run_preview(
+    stack: str,
+    *,
+    project_dir: Path,
+    out: Path,
+    against: Path | None = None,
+    console: Console | None = None,
+    quiet: bool = False,
+) -> int:
+    console = console or Console()
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    try:
+        if not path.is_file():
+            raise ConfigError([], str(path))
+        raw = raw_from_stack_file(path)
+        # Validate here first so an invalid config exits before the engine starts.
+        config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
+    except ConfigError as error:
+        message = str(error) if error.problems else f"no stack file {path} (expected Pulumi.<stack>.yaml)"
+        console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        return EXIT_CONFIG
+    baseline = json.loads(against.read_text()) if against else None
+
+    graph = run_program(raw, stack)
+    topology = Topology.of(config)
+    grants = plan_role_grants(topology)
+    rows = grant_rows(grants, topology)
+    document = snapshot(graph, grants)
+
+    target = out / stack
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "preview.json").write_text(dumps(document))
+    if not quiet:
+        print_summary(console, topology, graph, rows)
+    console.print(f"wrote {target / 'preview.json'} ({document['resourceCount']} resources)")
+    if baseline is not None:
+        console.print(f"compared against {against}")
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    app()

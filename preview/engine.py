@@ -1,0 +1,148 @@
+"""Run the real Pulumi program under the mock engine and capture every registration.
+
+Resource options (parent, provider, protect, dependencies) are only visible in the
+RegisterResource requests, so the monitor keeps them; inputs are read back with unknowns
+preserved, the way a real preview shows them.
+"""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_root_resource
+
+from preview.arm import arm_id, azure_name
+from preview.graph import UNKNOWN, CapturedResource, Graph
+from stacks.load import NAMESPACE, PROJECT_DIR, load_from_pulumi, pulumi_config_values
+from stacks.model import PlatformConfig
+
+PROVIDER_TYPE = "pulumi:providers:azure-native"
+
+# Outputs Azure computes at create time: unknown in a preview, so unknown here too.
+COMPUTED_OUTPUTS: dict[str, dict[str, Any]] = {
+    "azure-native:machinelearningservices:Workspace": {"identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}},
+    "azure-native:machinelearningservices:Compute": {"identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}},
+    "azure-native:machinelearningservices:Registry": {"discoveryUrl": rpc.UNKNOWN},
+}
+
+
+class AzureMocks(pulumi.runtime.Mocks):
+    """Answers like ARM: ids from subscription, resource group and name; computed values unknown."""
+
+    def __init__(self) -> None:
+        self.provider_subscriptions: dict[str, str] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        inputs = dict(args.inputs)
+        if args.typ == PROVIDER_TYPE:
+            return f"provider-{args.name}", inputs
+        sub = self.subscription_of(args.provider)
+        state = {**inputs, "name": azure_name(args.typ, inputs, args.name)}
+        for key, value in COMPUTED_OUTPUTS.get(args.typ, {}).items():
+            state[key] = {**(inputs.get(key) or {}), **value} if isinstance(value, dict) else value
+        return arm_id(args.typ, inputs, args.name, sub), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        return {}
+
+    def subscription_of(self, provider_ref: str | None) -> str | None:
+        if not provider_ref:
+            return None
+        return self.provider_subscriptions.get(_provider_urn(provider_ref))
+
+
+class CapturingMonitor(MockMonitor):
+    def __init__(self, mocks: AzureMocks) -> None:
+        super().__init__(mocks)
+        self.azure_mocks = mocks
+        self.captured: list[CapturedResource] = []
+        self.stack_urn: str | None = None
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResourceOutputs(self, request):
+        if request.urn == self.stack_urn:
+            self.stack_outputs = _plain(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+        return super().RegisterResourceOutputs(request)
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = response.urn
+            return response
+        inputs = _plain(rpc.deserialize_properties(request.object, keep_unknowns=True))
+        if request.type == PROVIDER_TYPE:
+            self.azure_mocks.provider_subscriptions[response.urn] = inputs.get("subscriptionId")
+        provider = _provider_urn(request.provider)
+        self.captured.append(
+            CapturedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent or None,
+                provider=provider,
+                protect=bool(request.protect),
+                inputs=inputs,
+                dependencies=tuple(sorted(request.dependencies)),
+                subscription_id=self.azure_mocks.subscription_of(request.provider)
+                if request.type != PROVIDER_TYPE
+                else inputs.get("subscriptionId"),
+                id=response.id or None,
+            )
+        )
+        return response
+
+
+def _provider_urn(reference: str | None) -> str | None:
+    """A provider reference is "<urn>::<id>"; URNs contain "::" themselves."""
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+def _plain(value: Any) -> Any:
+    """Engine values as plain JSON-able Python, with unknowns spelled out."""
+    if isinstance(value, Unknown) or value == rpc.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def run_program(
+    raw_config: Mapping[str, Any],
+    stack: str,
+    program: Callable[[PlatformConfig], Any] | None = None,
+) -> Graph:
+    """Validate config exactly as `pulumi up` would, then run the program offline.
+
+    Raises ConfigError before anything is registered when the config is invalid.
+    """
+    mocks = AzureMocks()
+    monitor = CapturingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=NAMESPACE, stack=stack, preview=True, monitor=monitor)
+    pulumi.runtime.set_all_config(pulumi_config_values(raw_config))
+    config = load_from_pulumi()  # fail before the engine registers anything
+    body = program or _default_program
+
+    @pulumi.runtime.test
+    def run() -> None:
+        body(config)
+        # The mock engine registers the root stack's outputs before the program runs; register
+        # the exports again so the monitor sees them like the engine would.
+        root = get_root_resource()
+        root.register_outputs(dict(root.outputs))
+
+    run()
+    return Graph(stack=stack, resources=tuple(monitor.captured), outputs=monitor.stack_outputs)
+
+
+def _default_program(config: PlatformConfig) -> None:
+    """The project's own entry point, exactly as `pulumi up` runs it."""
+    runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")

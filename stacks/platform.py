@@ -1,0 +1,131 @@
+"""Composition: one stack config in, the registry, tenant workspaces and access out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.access import Access, AccessArgs, Principals
+from components.providers import subscription_providers
+from components.registry import MlRegistry, RegistryArgs
+from components.tenant import Tenant, TenantArgs
+from components.workspace import TenantWorkspace
+from stacks.access import PLATFORM, RoleGrant, plan_role_grants
+from stacks.model import PlatformConfig
+from stacks.topology import Topology
+
+
+@dataclass(frozen=True)
+class Platform:
+    topology: Topology
+    registry: MlRegistry
+    tenants: dict[str, Tenant]
+    workspaces: dict[str, TenantWorkspace]
+    access: Access
+    grants: tuple[RoleGrant, ...]
+
+
+def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
+    return {**config.tags, "environment": config.environment, "tenant": tenant, "managed-by": "ml-tenancy"}
+
+
+def build_platform(config: PlatformConfig) -> Platform:
+    topology = Topology.of(config)
+    reg = config.registry
+    providers = subscription_providers(topology.subscriptions, config.entra_tenant_id)
+
+    registry = MlRegistry(
+        reg.name,
+        RegistryArgs(
+            name=reg.name,
+            resource_group=reg.resource_group,
+            primary_region=reg.primary_region,
+            additional_regions=reg.additional_regions,
+            public_network_access=reg.public_network_access,
+            log_analytics_name=topology.log_analytics_name,
+            provider=providers[reg.subscription_id],
+            tags=base_tags(config, PLATFORM),
+        ),
+    )
+    tenants = {
+        tenant.key: Tenant(
+            tenant.key,
+            TenantArgs(
+                sites=tuple(s for s in topology.sites if s.tenant.key == tenant.key),
+                entra_tenant_id=config.entra_tenant_id,
+                registry_id=topology.registry_id,
+                providers=providers,
+                tags=base_tags(config, tenant.key),
+            ),
+        )
+        for tenant in config.tenants
+    }
+    workspaces = {ref: ws for t in tenants.values() for ref, ws in t.workspaces.items()}
+    grants = plan_role_grants(topology)
+    access = Access(
+        "access",
+        AccessArgs(
+            grants=grants,
+            principals=Principals(
+                workspace_identities={
+                    ref: ws.workspace.identity.apply(lambda i: i.principal_id) for ref, ws in workspaces.items()
+                },
+                compute_identities={
+                    ref: ws.compute.identity.apply(lambda i: i.principal_id if i else None)
+                    for ref, ws in workspaces.items()
+                },
+            ),
+            providers=providers,
+            registry=registry.registry,
+            workspaces={ref: ws.workspace for ref, ws in workspaces.items()},
+        ),
+    )
+    return Platform(topology, registry, tenants, workspaces, access, grants)
+
+
+def export_outputs(platform: Platform) -> None:
+    """Outputs the post-deploy step and people read; names are deterministic, ids come from Azure."""
+    cfg = platform.topology.config
+    reg = platform.registry.registry
+    pulumi.export(
+        "registry",
+        {
+            "name": cfg.registry.name,
+            "id": reg.id,
+            "subscriptionId": cfg.registry.subscription_id,
+            "resourceGroup": cfg.registry.resource_group,
+            "regions": list(cfg.registry.regions),
+            "discoveryUrl": reg.discovery_url,
+        },
+    )
+    pulumi.export(
+        "workspaces",
+        {
+            site.ref: {
+                "id": platform.workspaces[site.ref].workspace.id,
+                "name": site.names.workspace,
+                "subscriptionId": site.subscription_id,
+                "resourceGroup": site.names.resource_group,
+                "region": site.spec.region,
+                "principalId": platform.workspaces[site.ref].workspace.identity.apply(
+                    lambda i: i.principal_id if i else None
+                ),
+                "compute": site.spec.compute.name,
+            }
+            for site in platform.topology.sites
+        },
+    )
+    pulumi.export("roleAssignments", [grant_summary(g) for g in platform.grants])
+
+
+def grant_summary(grant: RoleGrant) -> dict[str, str]:
+    return {
+        "name": grant.name,
+        "principal": grant.principal.label,
+        "principalType": grant.principal.principal_type,
+        "objectId": grant.principal.object_id or f"identity of {grant.principal.identity_of}",
+        "role": grant.role.value,
+        "scope": grant.scope.id,
+        "why": "; ".join(grant.reasons),
+    }
