@@ -13,7 +13,7 @@ from stacks.load import parse_config
 from stacks.naming import ROLE_ASSIGNMENT_NAMESPACE
 from stacks.roles import PRIVILEGED_ROLES, ROLE_BY_GUID, ROLE_GUIDS, Role
 from stacks.topology import Topology
-from tests.platform.helpers import PROVIDER, ROLE_ASSIGNMENT, WORKSPACE
+from tests.program.helpers import PROVIDER, ROLE_ASSIGNMENT, WORKSPACE
 
 OWNER = "5a1d9e3c-7b2f-4c8a-9d6e-0f1a2b3c4d01"
 SUB_A = "6d8f0a2c-4e1b-4a3d-9c5e-7f9b1d3e5a0a"

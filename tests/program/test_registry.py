@@ -1,6 +1,6 @@
 """The central registry: regions, system-created storage and ACR, identity, audit trail."""
 
-from tests.platform.helpers import REGISTRY, only, parent_of
+from tests.program.helpers import REGISTRY, only, parent_of
 
 DEV_REGISTRY_ID = (
     "/subscriptions/0b7e4c2d-1a3f-4e5b-8c6d-9f0a1b2c3d01/resourceGroups/rg-mlreg-dev/providers/"

@@ -7,7 +7,7 @@ from stacks.naming import (
     KEY_VAULT_NAME,
     STORAGE_ACCOUNT_NAME,
 )
-from tests.platform.helpers import COMPUTE, PROVIDER, WORKSPACE, only, parent_of
+from tests.program.helpers import COMPUTE, PROVIDER, WORKSPACE, only, parent_of
 
 SUB_A = "6d8f0a2c-4e1b-4a3d-9c5e-7f9b1d3e5a0a"
 SUB_B = "9e1a3c5b-7d2f-4b6e-8a0c-2d4f6b8a0c0b"
