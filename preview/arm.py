@@ -14,12 +14,16 @@ from typing import Any
 @dataclass(frozen=True)
 class ArmType:
     provider_path: str  # e.g. "Microsoft.Storage/storageAccounts"
-    name_input: str     # the input holding the Azure name
+    name_input: str  # the input holding the Azure name
 
 
 ARM_TYPES: dict[str, ArmType] = {
-    "azure-native:machinelearningservices:Registry": ArmType("Microsoft.MachineLearningServices/registries", "registryName"),
-    "azure-native:machinelearningservices:Workspace": ArmType("Microsoft.MachineLearningServices/workspaces", "workspaceName"),
+    "azure-native:machinelearningservices:Registry": ArmType(
+        "Microsoft.MachineLearningServices/registries", "registryName"
+    ),
+    "azure-native:machinelearningservices:Workspace": ArmType(
+        "Microsoft.MachineLearningServices/workspaces", "workspaceName"
+    ),
     "azure-native:storage:StorageAccount": ArmType("Microsoft.Storage/storageAccounts", "accountName"),
     "azure-native:keyvault:Vault": ArmType("Microsoft.KeyVault/vaults", "vaultName"),
     "azure-native:operationalinsights:Workspace": ArmType("Microsoft.OperationalInsights/workspaces", "workspaceName"),

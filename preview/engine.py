@@ -26,8 +26,12 @@ PROVIDER_TYPE = "pulumi:providers:azure-native"
 
 # Outputs Azure computes at create time: unknown in a preview, so unknown here too.
 COMPUTED_OUTPUTS: dict[str, dict[str, Any]] = {
-    "azure-native:machinelearningservices:Workspace": {"identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}},
-    "azure-native:machinelearningservices:Compute": {"identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}},
+    "azure-native:machinelearningservices:Workspace": {
+        "identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}
+    },
+    "azure-native:machinelearningservices:Compute": {
+        "identity": {"type": "SystemAssigned", "principalId": rpc.UNKNOWN}
+    },
     "azure-native:machinelearningservices:Registry": {"discoveryUrl": rpc.UNKNOWN},
 }
 
