@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from policy.offline import review as policy_review
 from preview.engine import run_program
+from preview.findings import print_policy
 from preview.rows import grant_rows
 from preview.snapshot import dumps, snapshot
 from preview.terminal import print_summary
@@ -77,15 +79,18 @@ def run_preview(
     rows = grant_rows(grants, topology)
     document = snapshot(graph, grants)
 
+    policies = policy_review(graph.resources, stack=stack)
+
     target = out / stack
     target.mkdir(parents=True, exist_ok=True)
     (target / "preview.json").write_text(dumps(document))
     if not quiet:
         print_summary(console, topology, graph, rows)
+    print_policy(console, policies)
     console.print(f"wrote {target / 'preview.json'} ({document['resourceCount']} resources)")
     if baseline is not None:
         console.print(f"compared against {against}")
-    return EXIT_CLEAN
+    return EXIT_POLICY if policies.blocked else EXIT_CLEAN
 
 
 if __name__ == "__main__":

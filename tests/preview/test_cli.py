@@ -80,3 +80,24 @@ def test_unknown_stack_exits_2(tmp_path):
 
 def test_exit_codes_are_distinct():
     assert len({EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG}) == 3
+
+
+def test_mandatory_policy_violation_exits_1(tmp_path):
+    # prod makes public network access mandatory-private.
+    def open_up(config):
+        config["ml-tenancy:tenants"][0]["workspaces"][0]["publicNetworkAccess"] = "Enabled"
+
+    project = project_with(tmp_path, "prod", open_up)
+    result = preview("--stack", "prod", "--project-dir", str(project), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == EXIT_POLICY, result.output
+    assert (
+        "[mandatory] workspace-public-network-access (azure-native:machinelearningservices:Workspace: tenant1-ws1)"
+        in result.output
+    )
+    assert (tmp_path / "out" / "prod" / "preview.json").is_file(), "the preview is written for review anyway"
+
+
+def test_prod_as_written_has_no_mandatory_violation(tmp_path):
+    result = preview("--stack", "prod", "--out", str(tmp_path), "--quiet")
+    assert result.exit_code == EXIT_CLEAN, result.output
+    assert "0 mandatory" in result.output
