@@ -15,7 +15,7 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.settings import get_root_resource, set_root_resource
 
 from preview.arm import arm_id, azure_name
 from preview.graph import UNKNOWN, CapturedResource, Graph
@@ -130,6 +130,8 @@ def run_program(
     """
     mocks = AzureMocks()
     monitor = CapturingMonitor(mocks)
+    # A fresh root stack per run: set_mocks keeps an existing one, whose outputs would go to the last monitor.
+    set_root_resource(None)
     pulumi.runtime.set_mocks(mocks, project=NAMESPACE, stack=stack, preview=True, monitor=monitor)
     pulumi.runtime.set_all_config(pulumi_config_values(raw_config))
     config = load_from_pulumi()  # fail before the engine registers anything
