@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from stacks.errors import field_error
 from stacks.fields import (
     AssetName,
     ConfigModel,
@@ -14,10 +15,20 @@ from stacks.fields import (
     PrincipalType,
     TenantKey,
     Version,
+    VmSize,
+    WholeNumber,
     WorkspaceKey,
     WorkspaceRef,
+    described,
+    non_empty,
 )
 from stacks.retraining import RetrainingJob
+
+REGISTRY_ALLOWED = "a registry name: 3-32 letters, digits, '_' or '-', starting with a letter or digit"
+REGION_ALLOWED = "an Azure region (ARM location name) such as westeurope"
+RESOURCE_GROUP_ALLOWED = "a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')'"
+COMPUTE_ALLOWED = "a compute cluster name: 2-16 letters, digits or '-', starting with a letter"
+CATALOG_FILE_ALLOWED = "a project-relative path of an azure-ai-ml YAML file, such as catalog/environments/sklearn.yml"
 
 MemberRoleKey = Literal["dataScientist", "computeOperator", "registryUser", "registryReader"]
 OwnerAccess = Literal["subscription", "workspace"]
@@ -30,29 +41,36 @@ class Principal(ConfigModel):
 
 
 class Member(Principal):
-    roles: tuple[MemberRoleKey, ...] = Field(min_length=1)
+    roles: Annotated[
+        tuple[MemberRoleKey, ...],
+        non_empty("role: dataScientist, computeOperator, registryUser or registryReader"),
+    ]
 
 
 class Compute(ConfigModel):
-    name: str = "cpu-cluster"
-    vm_size: str = Field("Standard_DS3_v2", pattern=r"^Standard_[A-Za-z0-9_]+$")
-    min_nodes: int = Field(0, ge=0, le=100)
-    max_nodes: int = Field(4, ge=1, le=100)
-    idle_minutes: int = Field(30, ge=2, le=10080)
+    name: Annotated[str, described(COMPUTE_ALLOWED)] = "cpu-cluster"
+    vm_size: VmSize = "Standard_DS3_v2"
+    min_nodes: WholeNumber = Field(0, ge=0, le=100)
+    max_nodes: WholeNumber = Field(4, ge=1, le=100)
+    idle_minutes: WholeNumber = Field(30, ge=2, le=10080)
 
     @model_validator(mode="after")
     def _bounds(self) -> Compute:
         if self.min_nodes > self.max_nodes:
-            raise ValueError(f"minNodes ({self.min_nodes}) is greater than maxNodes ({self.max_nodes})")
+            raise field_error(
+                "minNodes",
+                f"{self.min_nodes} is greater than maxNodes ({self.max_nodes}); "
+                "allowed: minNodes from 0 up to maxNodes",
+            )
         return self
 
 
 class Workspace(ConfigModel):
     key: WorkspaceKey
     subscription_id: Guid
-    region: str
-    resource_group: str | None = None
-    name: str | None = None
+    region: Annotated[str, described(REGION_ALLOWED)]
+    resource_group: Annotated[str, described(RESOURCE_GROUP_ALLOWED)] | None = None
+    name: Annotated[str, described("a workspace name: 3-33 letters, digits, '_' or '-'")] | None = None
     public_network_access: NetworkAccess = "Enabled"
     compute: Compute = Compute()
     retraining: tuple[RetrainingJob, ...] = ()
@@ -64,15 +82,15 @@ class Tenant(ConfigModel):
     entra_tenant_id: Guid | None = None
     members: tuple[Member, ...] = ()
     owner_access: tuple[OwnerAccess, ...] = ("subscription", "workspace")
-    workspaces: tuple[Workspace, ...] = Field(min_length=1)
+    workspaces: Annotated[tuple[Workspace, ...], non_empty("workspace (a block with key, subscriptionId, region)")]
 
 
 class Registry(ConfigModel):
-    name: str
+    name: Annotated[str, described(REGISTRY_ALLOWED)]
     subscription_id: Guid
-    resource_group: str
-    primary_region: str
-    additional_regions: tuple[str, ...] = ()
+    resource_group: Annotated[str, described(RESOURCE_GROUP_ALLOWED)]
+    primary_region: Annotated[str, described(REGION_ALLOWED)]
+    additional_regions: tuple[Annotated[str, described(REGION_ALLOWED)], ...] = ()
     public_network_access: NetworkAccess = "Enabled"
     owner: Principal
 
@@ -82,8 +100,8 @@ class Registry(ConfigModel):
 
 
 class Catalog(ConfigModel):
-    environments: tuple[str, ...] = ()
-    components: tuple[str, ...] = ()
+    environments: tuple[Annotated[str, described(CATALOG_FILE_ALLOWED)], ...] = ()
+    components: tuple[Annotated[str, described(CATALOG_FILE_ALLOWED)], ...] = ()
 
 
 class _AssetChoice(ConfigModel):
@@ -102,9 +120,9 @@ class _AssetChoice(ConfigModel):
     def _exactly_one(self) -> None:
         given = [kind for kind in self._kinds if getattr(self, kind) is not None]
         if len(given) != 1:
+            found = f"names {len(given)} assets ({', '.join(given)})" if given else "names no asset"
             raise ValueError(
-                f"name exactly one asset with one of the keys {', '.join(self._kinds)}"
-                + (f"; got {', '.join(given)}" if given else "")
+                f"{found}; name exactly one with one of the keys {', '.join(self._kinds)}"
             )
 
 
@@ -119,9 +137,10 @@ class ShareEntry(_AssetChoice):
     @model_validator(mode="after")
     def _one_asset(self) -> ShareEntry:
         if self.component is not None:
-            raise ValueError(
-                "components cannot be shared from a workspace; list the component's YAML under "
-                "catalog.components so it is created in the registry directly"
+            raise field_error(
+                "component",
+                "components cannot be shared from a workspace: components are created in the registry "
+                "directly; list the component's YAML under catalog.components instead",
             )
         self._exactly_one()
         return self
@@ -129,24 +148,36 @@ class ShareEntry(_AssetChoice):
 
 class Endpoint(ConfigModel):
     kind: Literal["online", "batch"]
-    name: str
-    instance_type: str | None = None
-    instance_count: int = Field(1, ge=1, le=50)
-    compute: str | None = None
+    name: Annotated[str, described("an endpoint name: 3-32 letters, digits or '-', starting with a letter")]
+    instance_type: VmSize | None = None
+    instance_count: WholeNumber = Field(1, ge=1, le=50)
+    compute: Annotated[str, described(COMPUTE_ALLOWED)] | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Endpoint:
         if self.kind == "online" and self.instance_type is None:
-            raise ValueError("an online endpoint needs instanceType (for example Standard_DS3_v2)")
+            raise field_error(
+                "instanceType", "is required for an online endpoint: a VM size such as Standard_DS3_v2"
+            )
         if self.kind == "batch" and self.instance_type is not None:
-            raise ValueError("a batch endpoint runs on a compute cluster: set compute, not instanceType")
+            raise field_error(
+                "instanceType",
+                "is not allowed for a batch endpoint, which runs on the workspace's compute cluster; "
+                "remove it (and set compute to pick the cluster)",
+            )
+        if self.kind == "online" and self.compute is not None:
+            raise field_error(
+                "compute",
+                "is not allowed for an online endpoint, which runs on managed instances; "
+                "remove it and size the endpoint with instanceType and instanceCount",
+            )
         return self
 
 
 class PushEntry(ConfigModel):
     model: AssetName
     version: Version
-    to: tuple[WorkspaceRef, ...] = Field(min_length=1)
+    to: Annotated[tuple[WorkspaceRef, ...], non_empty("workspace reference such as tenant1/ws1")]
     endpoint: Endpoint
 
 
@@ -157,7 +188,7 @@ class PullEntry(_AssetChoice):
     environment: AssetName | None = None
     component: AssetName | None = None
     version: Version
-    into: tuple[WorkspaceRef, ...] = Field(min_length=1)
+    into: Annotated[tuple[WorkspaceRef, ...], non_empty("workspace reference such as tenant1/ws1")]
 
     @model_validator(mode="after")
     def _one_asset(self) -> PullEntry:

@@ -41,13 +41,17 @@ class NameRule:
     extra: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def problems(self, name: str) -> list[str]:
+        if not name:
+            return [f"{self.what} name is empty; allowed: {self.min_len}-{self.max_len} characters, {self.allowed}"]
         issues = []
         if not self.min_len <= len(name) <= self.max_len:
             issues.append(
-                f"{self.what} name '{name}' is {len(name)} characters; allowed {self.min_len}-{self.max_len}"
+                f"{self.what} name '{name}' is {len(name)} character{'s' if len(name) != 1 else ''} long; "
+                f"allowed {self.min_len}-{self.max_len}"
             )
+        # The patterns leave length to the check above: a name that is only too short gets one message.
         if not self.pattern.fullmatch(name):
-            issues.append(f"{self.what} name '{name}' is not allowed: {self.allowed}")
+            issues.append(f"{self.what} name '{name}' is not allowed; allowed: {self.allowed}")
         issues.extend(
             f"{self.what} name '{name}' {message}" for bad, message in self.extra if bad.search(name)
         )
@@ -67,14 +71,14 @@ RESOURCE_GROUP_NAME = NameRule(
     "letters, digits, '_', '-', '.', '(' and ')', not ending in '.'",
 )
 COMPUTE_NAME = NameRule(
-    "compute", re.compile(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"), 2, 16,
+    "compute", re.compile(r"[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?"), 2, 16,
     "letters, digits and '-', starting with a letter and ending with a letter or digit",
 )
 STORAGE_ACCOUNT_NAME = NameRule(
     "storage account", re.compile(r"[a-z0-9]+"), 3, 24, "lowercase letters and digits only"
 )
 KEY_VAULT_NAME = NameRule(
-    "key vault", re.compile(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"), 3, 24,
+    "key vault", re.compile(r"[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?"), 3, 24,
     "letters, digits and '-', starting with a letter, ending with a letter or digit",
     extra=((re.compile(r"--"), "contains '--', which Azure rejects"),),
 )
@@ -82,7 +86,7 @@ CONTAINER_REGISTRY_NAME = NameRule(
     "container registry", re.compile(r"[A-Za-z0-9]+"), 5, 50, "letters and digits only"
 )
 ENDPOINT_NAME = NameRule(
-    "endpoint", re.compile(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"), 3, 32,
+    "endpoint", re.compile(r"[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?"), 3, 32,
     "letters, digits and '-', starting with a letter and ending with a letter or digit",
 )
 
