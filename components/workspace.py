@@ -103,6 +103,9 @@ class TenantWorkspace(pulumi.ComponentResource):
             application_type="web",
             workspace_resource_id=self.log_analytics.id,
             ingestion_mode="LogAnalytics",
+            # Keys stay usable in public workspaces, where endpoint logging still relies on connection
+            # strings; private workspaces ingest with Entra ID only.
+            disable_local_auth=args.private,
             opts=child,
             **common,
         )

@@ -130,6 +130,10 @@ def plan_role_grants(topology: Topology) -> tuple[RoleGrant, ...]:
     for site in topology.sites:
         tenants_by_subscription.setdefault(site.subscription_id, set()).add(site.tenant.key)
     sharing_refs = _sharing_workspaces(topology)
+    grants.add(
+        owner, Role.REGISTRY_USER, registry_scope, PLATFORM,
+        "registry owner seeds the catalog, shares assets and shares retrained models back (post-deploy)",
+    )
 
     for site in topology.sites:
         tenant = site.tenant
@@ -175,7 +179,8 @@ def plan_role_grants(topology: Topology) -> tuple[RoleGrant, ...]:
             tenant.key,
             f"{site.ref} shares assets to the registry" if shares else f"{site.ref} pulls registry assets",
         )
-        if any(job.share_back for job in site.spec.retraining):
+        if site.spec.retraining:
+            # Share-back runs as the registry owner (post-deploy CLI), so the cluster only reads.
             compute_identity = PrincipalRef(
                 kind="compute-identity",
                 principal_type="ServicePrincipal",
@@ -183,8 +188,8 @@ def plan_role_grants(topology: Topology) -> tuple[RoleGrant, ...]:
                 identity_of=site.ref,
             )
             grants.add(
-                compute_identity, Role.REGISTRY_USER, registry_scope, tenant.key,
-                f"retraining in {site.ref} shares new model versions back to the registry",
+                compute_identity, Role.READER, registry_scope, tenant.key,
+                f"retraining pipelines in {site.ref} read registry components and base models",
             )
 
     return tuple(sorted(grants.grants.values(), key=lambda g: (g.scope.id.lower(), g.role, g.principal.key)))

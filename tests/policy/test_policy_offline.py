@@ -38,14 +38,25 @@ def test_the_offline_marker_is_the_preview_graphs():
 
 
 def test_dev_platform_has_only_what_reviewers_should_see():
+    owner_on_subscriptions = sorted(
+        n.name
+        for n in DEV
+        if n.type == t.ROLE_ASSIGNMENT
+        and n.inputs["roleDefinitionId"].endswith("b24988ac-6180-42a0-ab88-20f7382dd24c")
+        and n.inputs["scope"].count("/") == 2
+    )
+    assert len(owner_on_subscriptions) == 2
     assert [(v.level, v.rule, v.resource_name) for v in evaluate(DEV, stack="dev")] == [
-        ("advisory", "registry-public-network-access", "registry"),
-        ("advisory", "role-assignment-subscription-contributor", "ra-10"),
-        ("advisory", "role-assignment-subscription-contributor", "ra-18"),
-        ("advisory", "workspace-public-network-access", "tenant1-ws1-workspace"),
-        ("advisory", "workspace-public-network-access", "tenant2-ws1-workspace"),
-        ("advisory", "workspace-public-network-access", "tenant3-ws1-workspace"),
-        ("advisory", "workspace-public-network-access", "tenant4-ws1-workspace"),
+        ("advisory", "app-insights-local-auth-disabled", "tenant1-ws1-appi"),
+        ("advisory", "app-insights-local-auth-disabled", "tenant2-ws1-appi"),
+        ("advisory", "app-insights-local-auth-disabled", "tenant3-ws1-appi"),
+        ("advisory", "app-insights-local-auth-disabled", "tenant4-ws1-appi"),
+        ("advisory", "registry-public-network-access", "mlreg-dev"),
+        *(("advisory", "role-assignment-subscription-contributor", name) for name in owner_on_subscriptions),
+        ("advisory", "workspace-public-network-access", "tenant1-ws1"),
+        ("advisory", "workspace-public-network-access", "tenant2-ws1"),
+        ("advisory", "workspace-public-network-access", "tenant3-ws1"),
+        ("advisory", "workspace-public-network-access", "tenant4-ws1"),
     ]
 
 
@@ -54,13 +65,13 @@ def test_prod_platform_is_clean():
 
 
 def test_public_network_access_is_advisory_in_dev_and_mandatory_in_prod():
-    graph = changed(PROD, "tenant1-ws1-workspace", publicNetworkAccess="Enabled")
+    graph = changed(PROD, "tenant1-ws1", publicNetworkAccess="Enabled")
     expected = "publicNetworkAccess is Enabled; set it to Disabled and use private endpoints"
     assert evaluate(graph, stack="prod") == [
-        Violation("workspace-public-network-access", "mandatory", t.ML_WORKSPACE, "tenant1-ws1-workspace", expected)
+        Violation("workspace-public-network-access", "mandatory", t.ML_WORKSPACE, "tenant1-ws1", expected)
     ]
     assert evaluate(graph, stack="dev") == [
-        Violation("workspace-public-network-access", "advisory", t.ML_WORKSPACE, "tenant1-ws1-workspace", expected)
+        Violation("workspace-public-network-access", "advisory", t.ML_WORKSPACE, "tenant1-ws1", expected)
     ]
 
 
@@ -90,12 +101,14 @@ def test_a_stack_without_a_config_file_uses_the_rules_own_levels():
 
 def test_config_properties_reach_the_rule():
     """Without the description, only platformPrincipals tells the registry owner may span tenants."""
-    owner_grants = [
-        n.name for n in DEV if n.type == t.ROLE_ASSIGNMENT and "principal=sp-ml-platform-dev" in n.inputs["description"]
+    owner_nodes = [
+        n for n in DEV if n.type == t.ROLE_ASSIGNMENT and "principal=sp-ml-platform-dev" in n.inputs["description"]
     ]
+    # The shared registry belongs to no tenant, so only the grants in tenants are reported.
+    owner_grants = [n.name for n in owner_nodes if "/registries/" not in n.inputs["scope"]]
     graph = DEV
-    for name in owner_grants:
-        graph = changed(graph, name, description=None)
+    for node in owner_nodes:
+        graph = changed(graph, node.name, description=None)
     rule = "role-assignment-tenant-isolation"
     assert by_rule(evaluate(graph, stack="dev"), rule) == []  # dev.json lists the owner
     found = by_rule(evaluate(graph, stack="dev", config={}), rule)
@@ -133,13 +146,13 @@ def test_a_privileged_grant_blocks_with_the_cli_format():
 
 
 def test_violations_are_sorted_mandatory_first():
-    graph = changed(DEV, "tenant2-ws1-storage", minimumTlsVersion="TLS1_0")
+    graph = changed(DEV, "tenant2-ws1-st", minimumTlsVersion="TLS1_0")
     found = evaluate(graph, stack="dev")
     assert found[0] == Violation(
         "storage-minimum-tls-1-2",
         "mandatory",
         t.STORAGE_ACCOUNT,
-        "tenant2-ws1-storage",
+        "tenant2-ws1-st",
         "minimumTlsVersion is TLS1_0; set it to TLS1_2",
     )
     assert not has_mandatory(found[1:])
@@ -167,15 +180,15 @@ def test_stack_rules_find_subscriptions_through_the_provider():
 
 
 def test_values_known_after_apply_become_notes():
-    result = review(changed(PROD, "tenant1-ws1-vault", properties=UNKNOWN), stack="prod")
+    result = review(changed(PROD, "tenant1-ws1-kv", properties=UNKNOWN), stack="prod")
     assert result.violations == ()
-    vault_notes = [n for n in result.notes if n.resource_name == "tenant1-ws1-vault"]
+    vault_notes = [n for n in result.notes if n.resource_name == "tenant1-ws1-kv"]
     assert [format_note(n) for n in vault_notes] == [
-        f"[info] key-vault-purge-protection ({t.KEY_VAULT}: tenant1-ws1-vault) properties.enablePurgeProtection is "
+        f"[info] key-vault-purge-protection ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enablePurgeProtection is "
         "known after apply",
-        f"[info] key-vault-rbac-authorization ({t.KEY_VAULT}: tenant1-ws1-vault) properties.enableRbacAuthorization "
+        f"[info] key-vault-rbac-authorization ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enableRbacAuthorization "
         "is known after apply",
-        f"[info] key-vault-soft-delete ({t.KEY_VAULT}: tenant1-ws1-vault) properties.enableSoftDelete is known "
+        f"[info] key-vault-soft-delete ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enableSoftDelete is known "
         "after apply",
     ]
     assert not result.blocked
@@ -208,14 +221,22 @@ def test_stack_resources_are_linked_like_the_engine_links_them():
     seen = {}
 
     def look(args, report):
-        ws = next(r for r in args.resources if r.name == "tenant1-ws1-workspace")
-        seen["deps"] = [d.resource_type for d in ws.dependencies]
+        ws = next(r for r in args.resources if r.name == "tenant1-ws1" and r.resource_type == t.ML_WORKSPACE)
+        seen["deps"] = sorted(d.resource_type for d in ws.dependencies)
         seen["provider"] = (ws.provider.resource_type, ws.provider.props["subscriptionId"])
         seen["protect"] = ws.opts.protect
 
     review(PROD, stack="prod", policies=[StackValidationPolicy("look", "Looks.", look)])
     assert seen == {
-        "deps": [t.CONTAINER_REGISTRY],
+        "deps": sorted(
+            [
+                "azure-native:applicationinsights:Component",
+                t.CONTAINER_REGISTRY,
+                "azure-native:keyvault:Vault",
+                "azure-native:resources:ResourceGroup",
+                "azure-native:storage:StorageAccount",
+            ]
+        ),
         "provider": ("pulumi:providers:azure-native", "4a6c8e0b-2d4f-4a6c-8e0b-2d4f6a8c0e1a"),
         "protect": True,
     }

@@ -83,10 +83,10 @@ def test_members_and_identities_get_their_roles(dev_graph):
     # Sharing workspaces write to the registry; the others only read from it.
     assert by_principal["identity of workspace mlw-tenant1-ws1-dev"] == {(Role.REGISTRY_USER, "mlreg-dev")}
     assert by_principal["identity of workspace mlw-tenant2-ws1-dev"] == {(Role.READER, "mlreg-dev")}
-    # Retraining with share-back runs on the cluster's identity.
-    assert by_principal["identity of compute cpu-cluster in mlw-tenant4-ws1-dev"] == {
-        (Role.REGISTRY_USER, "mlreg-dev")
-    }
+    # Retraining pipelines read from the registry; sharing back runs as the registry owner.
+    assert by_principal["identity of compute cpu-cluster in mlw-tenant4-ws1-dev"] == {(Role.READER, "mlreg-dev")}
+    assert "identity of compute gpu-cluster in mlw-tenant3-ws1-dev" not in by_principal
+    assert (Role.REGISTRY_USER, "mlreg-dev") in by_principal["sp-ml-platform-dev"]
 
 
 def test_identity_assignments_wait_for_their_identity_and_scope(dev_graph):
@@ -121,12 +121,13 @@ def test_group_in_two_tenants_gets_one_registry_assignment(raw):
 def test_owner_access_controls_owner_contributor_scopes(raw):
     for tenant in raw["tenants"]:
         tenant["ownerAccess"] = ["workspace"]
-    owner = [g for g in _grants(raw) if g.principal.object_id == OWNER]
+    owner = [g for g in _grants(raw) if g.principal.object_id == OWNER and g.role is Role.CONTRIBUTOR]
     assert {g.scope.kind for g in owner} == {"workspace"}
     assert len(owner) == 4
     for tenant in raw["tenants"]:
         tenant["ownerAccess"] = []
-    assert [g for g in _grants(raw) if g.principal.object_id == OWNER] == []
+    remaining = [(g.role, g.scope.kind) for g in _grants(raw) if g.principal.object_id == OWNER]
+    assert remaining == [(Role.REGISTRY_USER, "registry")]
 
 
 def test_owner_subscription_grant_survives_one_tenant_dropping_it(raw):
