@@ -1,0 +1,5 @@
+"""``python -m postdeploy``: see ``postdeploy.cli``."""
+
+from postdeploy.cli import app
+
+app()

@@ -1,0 +1,8 @@
+"""Every kind of operation post-deploy runs, in apply order (each kind's ``phase``)."""
+
+from __future__ import annotations
+
+from postdeploy import pull, push, seed, share
+from postdeploy.spec import Kind
+
+KINDS: tuple[Kind, ...] = (seed.ENVIRONMENT, seed.COMPONENT, share.SHARE, push.PUSH, pull.PULL)

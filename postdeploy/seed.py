@@ -1,0 +1,110 @@
+"""Seed the registry with the catalog: environments first, then the components that use them.
+
+Registry versions are immutable. The plan compares the fingerprint tag of the registry version
+with the catalog file: equal is a skip, different is blocked with a request to bump the version
+(overwriting is impossible, and deleting would burn the version number for good).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from postdeploy.catalog import FINGERPRINT_TAG, CatalogAsset
+from postdeploy.plan import Action, Operation, operation
+from postdeploy.retry import http_status
+from postdeploy.session import Session
+from postdeploy.spec import Kind, StackContext
+from postdeploy.targets import Target
+
+
+class VersionConflict(RuntimeError):
+    """The registry holds this version with other content."""
+
+
+@dataclass(frozen=True)
+class SeedSpec:
+    asset: CatalogAsset
+    registry: str
+
+    @property
+    def target(self) -> Target:
+        return Target("registry", self.registry)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.asset.name}:{self.asset.version}"
+
+    @property
+    def provides(self) -> tuple[str, ...]:
+        return (self.asset.key,)
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        return self.asset.requires
+
+
+def _singular(kind: str) -> str:
+    return kind.removesuffix("s")
+
+
+def conflict_message(spec: SeedSpec) -> str:
+    a = spec.asset
+    return (
+        f"{_singular(a.kind)} {a.name} version {a.version} already exists in registry {spec.registry} with "
+        f"different content, and registry versions are immutable: bump 'version' in {a.path}"
+    )
+
+
+def _environment_specs(context: StackContext) -> Iterable[SeedSpec]:
+    return (SeedSpec(a, context.targets.registry.name) for a in context.catalog.environments)
+
+
+def _component_specs(context: StackContext) -> Iterable[SeedSpec]:
+    return (SeedSpec(a, context.targets.registry.name) for a in context.catalog.components)
+
+
+def _offline(spec: SeedSpec, provided: frozenset[str] | set[str]) -> tuple[Action, str]:
+    missing = [key for key in spec.requires if key not in provided]
+    if missing:
+        return Action.BLOCKED, f"needs {', '.join(missing)}, which nothing in this stack seeds or shares"
+    return Action.CREATE, f"create from {spec.asset.path}"
+
+
+def _inspect(spec: SeedSpec, session: Session) -> Operation:
+    own = ENVIRONMENT if spec.asset.kind == "environments" else COMPONENT
+    existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version)
+    if existing is None:
+        for env in spec.asset.environments:
+            if not session.in_registry_or_planned("environments", env.name, env.version, env.key):
+                return operation(spec, own, Action.BLOCKED,
+                                 f"environment {env.name}:{env.version} is not in the registry and nothing seeds it")
+        return operation(spec, own, Action.CREATE, f"not in the registry; create from {spec.asset.path}")
+    found = (existing.tags or {}).get(FINGERPRINT_TAG)
+    if found == spec.asset.fingerprint:
+        return operation(spec, own, Action.SKIP, "in the registry with the same content")
+    if found is None:
+        return operation(spec, own, Action.SKIP,
+                         "in the registry, created outside post-deploy (no fingerprint); left as is")
+    return operation(spec, own, Action.BLOCKED, conflict_message(spec))
+
+
+def _execute(op: Operation, session: Session) -> str:
+    spec: SeedSpec = op.spec
+    client = session.registry_client()
+    operations = client.environments if spec.asset.kind == "environments" else client.components
+    try:
+        session.call(lambda: operations.create_or_update(spec.asset.entity()))
+    except Exception as error:
+        if http_status(error) != 409:
+            raise
+        # Someone created this version since the plan read it: fine if it is our content.
+        existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version, fresh=True)
+        if existing is None or (existing.tags or {}).get(FINGERPRINT_TAG) != spec.asset.fingerprint:
+            raise VersionConflict(conflict_message(spec)) from error
+        return "already created with the same content"
+    return f"created {session.registry.asset_uri(spec.asset.kind, spec.asset.name, spec.asset.version)}"
+
+
+ENVIRONMENT = Kind("environment", 10, _environment_specs, _offline, _inspect, _execute)
+COMPONENT = Kind("component", 20, _component_specs, _offline, _inspect, _execute)

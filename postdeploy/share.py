@@ -1,0 +1,87 @@
+"""Share: copy a model, data or environment version from a tenant workspace into the registry.
+
+Uses the SDK's ``<assets>.share(...)``, which asks the registry to import the workspace asset by
+its id, keeping the lineage to the workspace it came from. A version already in the registry is
+skipped: it is immutable there, and re-sharing cannot change it.
+
+``share()`` points the client's operation scope -- which every operation group of that
+``MLClient`` shares -- at the registry while it runs. So shares use a client of their own (other
+work in the same workspace keeps its scope) and run one at a time per source workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from postdeploy.catalog import AssetRef
+from postdeploy.plan import Action, Operation, operation
+from postdeploy.session import ASSET_OPERATIONS, Session
+from postdeploy.spec import Kind, StackContext
+from postdeploy.targets import Target
+
+PLURAL = {"model": "models", "data": "data", "environment": "environments", "component": "components"}
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    asset: AssetRef
+    source: str  # workspace ref
+    registry: str
+
+    @property
+    def target(self) -> Target:
+        return Target("registry", self.registry)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.asset.kind.removesuffix('s')} {self.asset.name}:{self.asset.version} from {self.source}"
+
+    @property
+    def provides(self) -> tuple[str, ...]:
+        return (self.asset.key,)
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        return ()
+
+
+def _specs(context: StackContext) -> Iterable[ShareSpec]:
+    for entry in context.config.sharing.share:
+        asset = AssetRef(PLURAL[entry.asset_kind], entry.asset_name, entry.version)
+        yield ShareSpec(asset, entry.from_, context.targets.registry.name)
+
+
+def _offline(spec: ShareSpec, provided: frozenset[str] | set[str]) -> tuple[Action, str]:
+    return Action.CREATE, f"share from workspace {spec.source} (its asset must exist there)"
+
+
+def _inspect(spec: ShareSpec, session: Session) -> Operation:
+    a = spec.asset
+    if session.registry_asset(a.kind, a.name, a.version) is not None:
+        return operation(spec, SHARE, Action.SKIP, "already in the registry")
+    if session.workspace_asset(spec.source, a.kind, a.name, a.version) is None:
+        return operation(spec, SHARE, Action.BLOCKED,
+                         f"{a.name}:{a.version} is not in workspace {spec.source} yet; register it there first")
+    return operation(spec, SHARE, Action.CREATE, f"share from workspace {spec.source}")
+
+
+def _execute(op: Operation, session: Session) -> str:
+    spec: ShareSpec = op.spec
+    a = spec.asset
+    group = getattr(session.workspace_client(spec.source, purpose="share"), ASSET_OPERATIONS[a.kind])
+    try:
+        with session.lock("share", spec.source):
+            session.call(lambda: group.share(
+                name=a.name, version=a.version, share_with_name=a.name, share_with_version=a.version,
+                registry_name=spec.registry,
+            ))
+    except Exception as error:
+        # The SDK refuses (without a request) when the version appeared in the registry meanwhile.
+        if "already exists in registry" not in str(error):
+            raise
+        return "already in the registry"
+    return f"shared as {session.registry.asset_uri(a.kind, a.name, a.version)}"
+
+
+SHARE = Kind("share", 30, _specs, _offline, _inspect, _execute)

@@ -1,0 +1,116 @@
+"""Where post-deploy acts: the registry and every workspace, with their Azure coordinates.
+
+The coordinates come from the stack outputs (``pulumi stack output --json``, or a file saved from
+it), and fall back to the names derived from config: names are deterministic, so post-deploy can
+run without any outputs at all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from stacks.model import PlatformConfig
+from stacks.naming import WorkspaceNames
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an operation acts on: the registry (by name) or a workspace (by "<tenant>/<workspace>")."""
+
+    kind: Literal["registry", "workspace"]
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class RegistrySite:
+    name: str
+    subscription_id: str
+    resource_group: str
+
+    @property
+    def target(self) -> Target:
+        return Target("registry", self.name)
+
+    def asset_uri(self, kind: str, name: str, version: str) -> str:
+        """The registry URI of an asset; ``kind`` is the URL plural (models, data, environments, components)."""
+        return f"azureml://registries/{self.name}/{kind}/{name}/versions/{version}"
+
+
+@dataclass(frozen=True)
+class WorkspaceSite:
+    ref: str
+    subscription_id: str
+    resource_group: str
+    name: str
+    region: str
+    compute: str
+
+    @property
+    def target(self) -> Target:
+        return Target("workspace", self.ref)
+
+
+@dataclass(frozen=True)
+class StackTargets:
+    registry: RegistrySite
+    workspaces: Mapping[str, WorkspaceSite]
+    source: str  # where the coordinates came from, shown in the CLI
+
+    def workspace(self, ref: str) -> WorkspaceSite:
+        return self.workspaces[ref]
+
+
+def derive_targets(cfg: PlatformConfig, outputs: Mapping[str, Any] | None = None, source: str = "config"
+                   ) -> StackTargets:
+    """Coordinates from stack outputs where given, from config-derived names otherwise."""
+    outputs = outputs or {}
+    reg_out = outputs.get("registry") or {}
+    ws_out = outputs.get("workspaces") or {}
+    registry = RegistrySite(
+        name=reg_out.get("name", cfg.registry.name),
+        subscription_id=reg_out.get("subscriptionId", cfg.registry.subscription_id),
+        resource_group=reg_out.get("resourceGroup", cfg.registry.resource_group),
+    )
+    workspaces = {}
+    for tenant in cfg.tenants:
+        for ws in tenant.workspaces:
+            ref = f"{tenant.key}/{ws.key}"
+            names = WorkspaceNames.derive(
+                environment=cfg.environment, tenant=tenant.key, workspace=ws.key,
+                subscription_id=ws.subscription_id, resource_group=ws.resource_group, name=ws.name,
+            )
+            out = ws_out.get(ref) or {}
+            workspaces[ref] = WorkspaceSite(
+                ref=ref,
+                subscription_id=out.get("subscriptionId", ws.subscription_id),
+                resource_group=out.get("resourceGroup", names.resource_group),
+                name=out.get("name", names.workspace),
+                region=out.get("region", ws.region),
+                compute=out.get("compute", ws.compute.name),
+            )
+    return StackTargets(registry, workspaces, source)
+
+
+def read_outputs(stack: str, outputs_file: Path | None, project_dir: Path) -> tuple[dict[str, Any], str]:
+    """Stack outputs from a file, else from the pulumi CLI when it is installed, else none."""
+    if outputs_file is not None:
+        return json.loads(outputs_file.read_text()), str(outputs_file)
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        return {}, "names derived from config (no pulumi CLI, no --outputs)"
+    completed = subprocess.run(
+        [pulumi, "stack", "output", "--json", "--stack", stack],
+        cwd=project_dir, capture_output=True, text=True, check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"pulumi stack output failed: {completed.stderr.strip()}")
+    return json.loads(completed.stdout or "{}"), f"pulumi stack output --stack {stack}"

@@ -1,0 +1,326 @@
+"""Request routing and resource semantics of the fake Azure ML service.
+
+Answers like Azure does where the caller can tell the difference: 404 until created, registry
+versions immutable (an identical re-create is accepted, different content is a 409), endpoints
+and deployments with their cross-checks (traffic only to existing deployments, no deleting a
+deployment that still takes traffic), ``import`` (the share call) copying a workspace asset into
+the registry, and long-running operations that are already ``Succeeded`` in their first answer.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakeml.records import MFE_PREFIX
+from tests.fakeml.responses import error_body
+from tests.fakeml.state import ARM_PROVIDER, VERSIONED_KINDS, FakeRegistry, FakeWorkspace, system_data
+
+_SCOPE = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/"
+    r"Microsoft\.MachineLearningServices/(?P<scope>registries|workspaces)/(?P<name>[^/]+)(?P<rest>(/[^/]+)*)$",
+    re.IGNORECASE,
+)
+_DISCOVERY = re.compile(r"^/registrymanagement/v1\.0/registries/(?P<name>[^/]+)/discovery$", re.IGNORECASE)
+_SOURCE_ASSET = re.compile(
+    r"^azureml://locations/(?P<loc>[^/]+)/workspaces/(?P<guid>[^/]+)/(?P<kind>[^/]+)/(?P<name>[^/]+)"
+    r"/versions/(?P<version>[^/]+)$"
+)
+_REGISTRY_ASSET = re.compile(r"^azureml://registries/(?P<reg>[^/]+)/(?P<kind>[^/]+)/(?P<name>[^/]+)/versions/(?P<v>[^/]+)$")
+# Fields the service sets itself; they never make two versions "different content".
+_SERVER_FIELDS = ("provisioningState", "flavors", "stage", "autoDeleteSetting")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _not_found(what: str) -> Reply:
+    return Reply(404, error_body("ResourceNotFound", f"{what} was not found"))
+
+
+def _bad_request(code: str, message: str) -> Reply:
+    return Reply(400, error_body(code, message))
+
+
+def _content(properties: dict[str, Any]) -> str:
+    kept = {k: v for k, v in properties.items() if k not in _SERVER_FIELDS}
+    return json.dumps(kept, sort_keys=True)
+
+
+def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """JSON merge patch (RFC 7396), what ARM applies on PATCH."""
+    merged = copy.deepcopy(base)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+class Service:
+    """All state, behind one lock; ``handle`` is called by the transport for every request."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.registries: dict[str, FakeRegistry] = {}
+        self.workspaces: dict[tuple[str, str, str], FakeWorkspace] = {}
+
+    # --- lookups -------------------------------------------------------------------------------
+    def registry(self, name: str) -> FakeRegistry | None:
+        return self.registries.get(name.lower())
+
+    def workspace(self, subscription_id: str, resource_group: str, name: str) -> FakeWorkspace | None:
+        return self.workspaces.get((subscription_id.lower(), resource_group.lower(), name.lower()))
+
+    def _workspace_by_guid(self, guid: str) -> FakeWorkspace | None:
+        return next((w for w in self.workspaces.values() if w.workspace_guid == guid), None)
+
+    # --- entry point ---------------------------------------------------------------------------
+    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Reply:
+        try:
+            return self._route(method, path, query, body)
+        except Exception as error:  # a bug in the fake should read as a server error, not a hang
+            return Reply(500, error_body("InternalServerError", f"fake service failed: {error!r}"))
+
+    def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> Reply:
+        path = path.split(MFE_PREFIX, 1)[-1].rstrip("/")
+        with self.lock:
+            if match := _DISCOVERY.match(path):
+                return self._discovery(match["name"])
+            match = _SCOPE.match(path)
+            if not match:
+                return _not_found(f"route {path}")
+            rest = tuple(part for part in (match["rest"] or "").split("/") if part)
+            if match["scope"].lower() == "registries":
+                registry = self.registry(match["name"])
+                if registry is None or registry.subscription_id.lower() != match["sub"].lower():
+                    return _not_found(f"registry {match['name']}")
+                return self._registry_request(registry, method, rest, query, body)
+            workspace = self.workspace(match["sub"], match["rg"], match["name"])
+            if workspace is None:
+                return _not_found(f"workspace {match['name']}")
+            return self._workspace_request(workspace, method, rest, query, body)
+
+    def _discovery(self, name: str) -> Reply:
+        registry = self.registry(name)
+        if registry is None:
+            return _not_found(f"registry {name}")
+        return Reply(200, {
+            "registryName": registry.name,
+            "tenantId": "00000000-0000-0000-0000-000000000001",
+            "primaryRegion": registry.region,
+            "regions": [registry.region],
+            "subscriptionId": registry.subscription_id,
+            "resourceGroup": registry.resource_group,
+            "primaryRegionResourceProviderUri": f"https://cert-{registry.region}.experiments.azureml.net/",
+        })
+
+    # --- registries ----------------------------------------------------------------------------
+    def _registry_request(
+        self, reg: FakeRegistry, method: str, rest: tuple[str, ...], query: dict[str, str], body: Any
+    ) -> Reply:
+        if rest == ("import",) and method == "POST":
+            return self._import(reg, body)
+        if len(rest) == 2 and rest[0].lower() == "operations" and method == "GET":
+            return Reply(200)  # every long-running operation of the fake has already finished
+        if len(rest) == 4 and rest[0].lower() == "tempdatarefs" and method == "PUT":
+            return self._temporary_reference(reg, rest[1], rest[3])
+        if len(rest) == 4 and rest[0].lower() == "datarefs" and method == "POST":
+            return Reply(200, {"blobReferenceForConsumption": {
+                "blobUri": body.get("blobUri"), "credential": {"credentialType": "NoCredentials"}}})
+        if rest and rest[0].lower() in VERSIONED_KINDS:
+            return self._versioned(reg, reg.assets, reg.asset_id, method, rest, query, body, immutable=True)
+        return _not_found("/".join(rest))
+
+    def _temporary_reference(self, reg: FakeRegistry, name: str, version: str) -> Reply:
+        kinds = [kind for kind in VERSIONED_KINDS if (kind, name.lower(), version) in reg.assets]
+        if kinds:
+            return Reply(409, error_body("Conflict", f"Asset {name}:{version} already exists"))
+        blob = f"https://{reg.name.replace('-', '')}st.blob.core.windows.net/{uuid.uuid4().hex}/{name}/{version}"
+        return Reply(200, {"blobReferenceForConsumption": {
+            "blobUri": blob, "credential": {"credentialType": "SAS", "sasUri": f"{blob}?sig=fake"}}})
+
+    def _import(self, reg: FakeRegistry, body: Any) -> Reply:
+        props = (body or {}).get("properties", {})
+        source = _SOURCE_ASSET.match(props.get("sourceAssetId", ""))
+        if not source:
+            return _bad_request("InvalidSourceAsset", f"sourceAssetId {props.get('sourceAssetId')!r} is not valid")
+        workspace = self._workspace_by_guid(source["guid"])
+        kind = {"model": "models", "data": "data", "environment": "environments"}.get(source["kind"], source["kind"])
+        asset = workspace.asset(kind, source["name"], source["version"]) if workspace else None
+        if asset is None:
+            return _not_found(f"source asset {props.get('sourceAssetId')}")
+        name, version = props.get("destinationName", source["name"]), props.get("destinationVersion", source["version"])
+        key = (kind, name.lower(), str(version))
+        if key in reg.assets:
+            return Reply(409, error_body("Conflict", f"{kind} {name}:{version} already exists in registry {reg.name}"))
+        copied = dict(asset["properties"])
+        if kind == "models":
+            copied["modelUri"] = f"azureml://registries/{reg.name}/models/{name}/versions/{version}"
+        if kind == "data":
+            copied["dataUri"] = f"azureml://registries/{reg.name}/data/{name}/versions/{version}"
+        copied.setdefault("properties", {})["sourceAssetId"] = props["sourceAssetId"]
+        reg.assets[key] = self.version_resource(reg.asset_id(kind, name, version), kind, version, copied)
+        # Azure answers 202 and a status URL; the copy is already done when the caller polls it.
+        operation = f"https://cert-{reg.region}.experiments.azureml.net{MFE_PREFIX}{reg.arm_prefix}/operations/{uuid.uuid4()}"
+        return Reply(202, None, {"Location": operation, "Retry-After": "0"})
+
+    # --- versioned assets (registries and workspaces) ------------------------------------------
+    def version_resource(self, asset_id: str, kind: str, version: str, properties: dict[str, Any]) -> dict:
+        props = {**properties, "provisioningState": "Succeeded"}
+        if kind == "models":
+            props.setdefault("flavors", {})
+        return {"id": asset_id, "name": str(version), "type": f"{ARM_PROVIDER}/{kind}/versions",
+                "properties": props, "systemData": system_data()}
+
+    def _versioned(
+        self, scope: Any, assets: dict, asset_id: Any, method: str, rest: tuple[str, ...],
+        query: dict[str, str], body: Any, *, immutable: bool,
+    ) -> Reply:
+        kind = rest[0].lower()
+        if len(rest) == 4 and rest[2].lower() == "versions":
+            key = (kind, rest[1].lower(), rest[3])
+            if method == "GET":
+                found = assets.get(key)
+                return Reply(200, copy.deepcopy(found)) if found else _not_found(f"{kind} {rest[1]}:{rest[3]}")
+            if method == "PUT":
+                props = (body or {}).get("properties", {})
+                existing = assets.get(key)
+                if existing is not None:
+                    if _content(existing["properties"]) == _content(props):
+                        return Reply(200, copy.deepcopy(existing))
+                    if immutable:
+                        return Reply(409, error_body(
+                            "Conflict",
+                            f"{kind} {rest[1]} version {rest[3]} already exists with different content; "
+                            "registry asset versions are immutable",
+                        ))
+                    path_field = {"models": "modelUri", "data": "dataUri"}.get(kind)
+                    if path_field and existing["properties"].get(path_field) != props.get(path_field):
+                        return _bad_request("UserError", "The path of an existing asset version cannot change")
+                assets[key] = self.version_resource(asset_id(kind, rest[1], rest[3]), kind, rest[3], props)
+                return Reply(200 if existing else 201, copy.deepcopy(assets[key]))
+            if method == "DELETE":
+                return Reply(200) if assets.pop(key, None) is not None else Reply(204)
+        if len(rest) == 3 and rest[2].lower() == "versions" and method == "GET":
+            versions = [v for (k, n, _), v in assets.items() if k == kind and n == rest[1].lower()]
+            versions.sort(key=lambda v: v["systemData"]["createdAt"], reverse=True)
+            if "$top" in query:
+                versions = versions[: int(query["$top"])]
+            return Reply(200, {"value": copy.deepcopy(versions)})
+        if len(rest) == 2 and method == "GET":
+            versions = [v for (k, n, _), v in assets.items() if k == kind and n == rest[1].lower()]
+            if not versions:
+                return _not_found(f"{kind} {rest[1]}")
+            latest = max(versions, key=lambda v: v["systemData"]["createdAt"])
+            return Reply(200, {"id": latest["id"].rsplit("/versions/", 1)[0], "name": rest[1],
+                               "properties": {"latestVersion": latest["name"]}, "systemData": system_data()})
+        if len(rest) == 2 and method == "PUT":
+            return Reply(200, {"id": f"{kind}/{rest[1]}", "name": rest[1], "properties": body.get("properties", {})})
+        return _not_found("/".join(rest))
+
+    # --- workspaces ----------------------------------------------------------------------------
+    def _workspace_request(
+        self, ws: FakeWorkspace, method: str, rest: tuple[str, ...], query: dict[str, str], body: Any
+    ) -> Reply:
+        if not rest:
+            return Reply(200, ws.resource()) if method == "GET" else _bad_request("NotSupported", method)
+        if rest[0].lower() in VERSIONED_KINDS:
+            return self._versioned(ws, ws.assets, ws.asset_id, method, rest, query, body, immutable=False)
+        key = tuple(part.lower() for part in rest)
+        if method == "POST":
+            return self._child_action(ws, key)
+        if len(key) % 2 == 1:
+            if method != "GET":
+                return _bad_request("NotSupported", f"{method} on a collection")
+            return Reply(200, {"value": ws.children_of(*key)})
+        if method == "GET":
+            found = ws.children.get(key)
+            return Reply(200, copy.deepcopy(found)) if found else _not_found("/".join(rest))
+        if method in ("PUT", "PATCH"):
+            return self._put_child(ws, rest, key, body or {}, patch=method == "PATCH")
+        if method == "DELETE":
+            return self._delete_child(ws, key)
+        return _bad_request("NotSupported", method)
+
+    def _child_action(self, ws: FakeWorkspace, key: tuple[str, ...]) -> Reply:
+        if key[-1] == "listkeys":
+            return Reply(200, {"primaryKey": "fake-primary", "secondaryKey": "fake-secondary"})
+        return Reply(200, {})
+
+    def _put_child(self, ws: FakeWorkspace, rest: tuple[str, ...], key: tuple[str, ...], body: dict, *, patch: bool
+                   ) -> Reply:
+        existing = ws.children.get(key)
+        if patch:
+            if existing is None:
+                return _not_found("/".join(rest))
+            body = _merge(existing, body)
+        if len(key) > 2 and key[:2] not in ws.children:
+            return _not_found(f"parent {'/'.join(rest[:2])}")
+        resource = copy.deepcopy(body)
+        resource["id"] = f"{ws.arm_id}/{'/'.join(rest)}"
+        resource["name"] = rest[-1]
+        resource["type"] = f"{ARM_PROVIDER}/workspaces/" + "/".join(rest[::2])
+        resource.setdefault("properties", {})["provisioningState"] = "Succeeded"
+        resource["systemData"] = existing["systemData"] if existing else system_data()
+        problem = self._check_child(ws, key, resource)
+        if problem:
+            return problem
+        ws.children[key] = resource
+        return Reply(200 if existing else 201, copy.deepcopy(resource))
+
+    def _check_child(self, ws: FakeWorkspace, key: tuple[str, ...], resource: dict) -> Reply | None:
+        """The cross-resource rules Azure enforces on endpoints and deployments."""
+        props = resource["properties"]
+        if key[0] in ("onlineendpoints", "batchendpoints") and len(key) == 2:
+            identity = resource.get("identity") or {}
+            if identity.get("type", "").lower().startswith("systemassigned"):
+                identity.setdefault("principalId", str(uuid.uuid5(uuid.NAMESPACE_URL, resource["id"])))
+                identity.setdefault("tenantId", "00000000-0000-0000-0000-000000000001")
+            if key[0] == "batchendpoints":
+                props.setdefault("defaults", {"deploymentName": None})
+            host = f"{key[1]}.{ws.location}.inference.ml.azure.com"
+            props.setdefault("scoringUri", f"https://{host}/score")
+            wanted = set(props.get("traffic") or {}) if key[0] == "onlineendpoints" else set()
+            default = (props.get("defaults") or {}).get("deploymentName")
+            if default:
+                wanted.add(default)
+            missing = sorted(d for d in wanted if (*key, "deployments", d.lower()) not in ws.children)
+            if missing:
+                return _bad_request("BadArgument", f"deployments {', '.join(missing)} do not exist under {key[1]}")
+        if len(key) == 4 and key[2] == "deployments":
+            if key[0] == "onlineendpoints":
+                props.setdefault("scaleSettings", {"scaleType": "Default"})
+            model = props.get("model") or ""
+            if isinstance(model, dict):  # batch deployments send {"referenceType": "Id", "assetId": ...}
+                model = model.get("assetId") or ""
+            match = _REGISTRY_ASSET.match(model)
+            registry = self.registry(match["reg"]) if match else None
+            if match and registry is not None and registry.asset(match["kind"], match["name"], match["v"]) is None:
+                return _bad_request("BadArgument", f"model {model} was not found")
+        return None
+
+    def _delete_child(self, ws: FakeWorkspace, key: tuple[str, ...]) -> Reply:
+        if key not in ws.children:
+            return Reply(204)
+        if len(key) == 4 and key[2] == "deployments":
+            endpoint = ws.children.get(key[:2], {}).get("properties", {})
+            traffic = {name.lower(): share for name, share in (endpoint.get("traffic") or {}).items()}
+            default = ((endpoint.get("defaults") or {}).get("deploymentName") or "").lower()
+            if traffic.get(key[3], 0) > 0 or default == key[3]:
+                return _bad_request("BadArgument", f"deployment {key[3]} still takes traffic; move it first")
+        for child in [k for k in ws.children if k[: len(key)] == key]:
+            del ws.children[child]
+        return Reply(200)
