@@ -179,18 +179,19 @@ def plan_role_grants(topology: Topology) -> tuple[RoleGrant, ...]:
             tenant.key,
             f"{site.ref} shares assets to the registry" if shares else f"{site.ref} pulls registry assets",
         )
-        if site.spec.retraining:
-            # Share-back runs as the registry owner (post-deploy CLI), so the cluster only reads.
-            compute_identity = PrincipalRef(
-                kind="compute-identity",
-                principal_type="ServicePrincipal",
-                label=f"identity of compute {site.spec.compute.name} in {site.names.workspace}",
-                identity_of=site.ref,
-            )
-            grants.add(
-                compute_identity, Role.READER, registry_scope, tenant.key,
-                f"retraining pipelines in {site.ref} read registry components and base models",
-            )
+        # Jobs on the cluster (pipelines of registry components, retraining from a registry base
+        # model, batch scoring of pushed models) read the registry as the cluster's identity.
+        # Share-back runs as the registry owner, so the cluster never needs write access.
+        compute_identity = PrincipalRef(
+            kind="compute-identity",
+            principal_type="ServicePrincipal",
+            label=f"identity of compute {site.spec.compute.name} in {site.names.workspace}",
+            identity_of=site.ref,
+        )
+        grants.add(
+            compute_identity, Role.READER, registry_scope, tenant.key,
+            f"jobs on {site.spec.compute.name} in {site.ref} read registry assets",
+        )
 
     return tuple(sorted(grants.grants.values(), key=lambda g: (g.scope.id.lower(), g.role, g.principal.key)))
 

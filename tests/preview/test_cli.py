@@ -39,7 +39,7 @@ def test_dev_preview_writes_files_and_is_byte_stable(tmp_path):
     document = json.loads(a)
     assert document["stack"] == "dev"
     assert document["resourceCount"] == len(document["resources"])
-    assert "Role assignments (22)" in first.output
+    assert "Role assignments (24)" in first.output
     assert "sp-ml-platform-dev" in first.output
 
 

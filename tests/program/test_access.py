@@ -83,9 +83,9 @@ def test_members_and_identities_get_their_roles(dev_graph):
     # Sharing workspaces write to the registry; the others only read from it.
     assert by_principal["identity of workspace mlw-tenant1-ws1-dev"] == {(Role.REGISTRY_USER, "mlreg-dev")}
     assert by_principal["identity of workspace mlw-tenant2-ws1-dev"] == {(Role.READER, "mlreg-dev")}
-    # Retraining pipelines read from the registry; sharing back runs as the registry owner.
+    # Cluster jobs read from the registry; sharing back runs as the registry owner.
     assert by_principal["identity of compute cpu-cluster in mlw-tenant4-ws1-dev"] == {(Role.READER, "mlreg-dev")}
-    assert "identity of compute gpu-cluster in mlw-tenant3-ws1-dev" not in by_principal
+    assert by_principal["identity of compute gpu-cluster in mlw-tenant3-ws1-dev"] == {(Role.READER, "mlreg-dev")}
     assert (Role.REGISTRY_USER, "mlreg-dev") in by_principal["sp-ml-platform-dev"]
 
 

@@ -48,8 +48,8 @@ def test_adding_a_tenant_only_adds_its_resources(dev_raw):
     added_types = sorted(t for t, _ in added)
     assert added_types.count("azure-native:machinelearningservices:Workspace") == 1
     assert added_types.count("pulumi:providers:azure-native") == 1  # subscription C is new
-    # Owner on subscription C, owner on the workspace, the member group, the workspace identity.
-    assert added_types.count("azure-native:authorization:RoleAssignment") == 4
+    # Owner on subscription C and on the workspace, the member group, the workspace and compute identities.
+    assert added_types.count("azure-native:authorization:RoleAssignment") == 5
     for k, entry in before.items():
         assert after[k] == entry, f"{k} changed"
 
@@ -60,7 +60,7 @@ def test_adding_a_tenant_in_a_shared_subscription_reuses_the_owner_grant(dev_raw
     raw["tenants"].append(new_tenant("6d8f0a2c-4e1b-4a3d-9c5e-7f9b1d3e5a0a"))
     after = entries(document(raw))
     added = [k for k in after if k not in before]
-    assert [t for t, _ in added].count("azure-native:authorization:RoleAssignment") == 3
+    assert [t for t, _ in added].count("azure-native:authorization:RoleAssignment") == 4
     assert "pulumi:providers:azure-native" not in [t for t, _ in added]
     for k, entry in before.items():
         assert after[k] == entry, f"{k} changed"
