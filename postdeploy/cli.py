@@ -1,14 +1,17 @@
-"""``python -m postdeploy plan|apply --stack dev``: converge the catalog and the sharing graph.
+"""``python -m postdeploy plan|apply|share-back --stack dev``: converge the catalog, the sharing graph
+and the retraining schedules; share a retrained model back.
 
 Reads ``Pulumi.<stack>.yaml`` and the stack outputs (``pulumi stack output --json`` when the
 pulumi CLI is installed, ``--outputs FILE`` otherwise; without either the names derived from
 config are used), then plans against Azure with ``DefaultAzureCredential`` -- or, with
 ``--offline``, without any request. Exit codes: 0 when everything is (or would be) in place, 1
-when an operation failed or is blocked, 2 when the stack config or catalog is invalid.
+when an operation failed or is blocked, 2 when the stack config, its retraining jobs or the
+catalog are invalid (or ``share-back`` names a job that config does not have).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,29 +21,47 @@ from rich.console import Console
 from postdeploy.apply import apply_plan
 from postdeploy.catalog import CatalogError
 from postdeploy.clients import ClientFactory, quiet_sdk_logging
-from postdeploy.plan import inspect_plan, offline_plan
+from postdeploy.plan import describe, inspect_plan, offline_plan
 from postdeploy.render import plan_markdown_rows, summary_table
+from postdeploy.retraining.share_back import ShareBackError, share_back
+from postdeploy.retraining.targets import find_target
 from postdeploy.retry import RetryPolicy
+from postdeploy.schedules import (
+    SchedulePreview,
+    check_retraining,
+    schedule_previews,
+    schedules_markdown,
+    schedules_table,
+)
 from postdeploy.session import Session
 from postdeploy.spec import stack_context
 from postdeploy.targets import derive_targets, read_outputs
 from stacks.errors import ConfigError
 from stacks.load import PROJECT_DIR, load_stack_file
+from stacks.model import PlatformConfig
 
-app = typer.Typer(help="Seed the registry and converge share / push / pull after `pulumi up`.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(help="Seed the registry, converge share / push / pull and the retraining schedules after "
+                  "`pulumi up`; share retrained models back.", no_args_is_help=True, add_completion=False)
 
 Stack = Annotated[str, typer.Option("--stack", "-s", help="stack name: reads Pulumi.<stack>.yaml")]
 Outputs = Annotated[Path | None, typer.Option(help="stack outputs as JSON (pulumi stack output --json)")]
 Workers = Annotated[int, typer.Option(min=1, max=64, help="operations run at once")]
 
 
+def _load(ctx: typer.Context, stack: str) -> tuple[PlatformConfig, Path]:
+    """The validated stack config, retraining jobs included: their cron expressions, parameters
+    and pipelines are checked offline, so a mistake stops the run before any request."""
+    project_dir = (ctx.obj or {}).get("project_dir", PROJECT_DIR)
+    cfg = load_stack_file(stack, project_dir)
+    check_retraining(cfg, project_dir)
+    return cfg, project_dir
+
+
 def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Console) -> Session:
     """The stack, its targets and a client factory (tests hand one in through ``ctx.obj``)."""
     options: dict[str, Any] = ctx.obj or {}
     quiet_sdk_logging()
-    project_dir = options.get("project_dir", PROJECT_DIR)
-    cfg = load_stack_file(stack, project_dir)
+    cfg, project_dir = _load(ctx, stack)
     raw_outputs, source = read_outputs(stack, outputs, project_dir)
     targets = derive_targets(cfg, raw_outputs, source)
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
@@ -51,8 +72,14 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Cons
 
 
 def _fail_on_invalid(error: Exception, console: Console) -> typer.Exit:
-    console.print(f"[bold red]{error}[/]")
+    console.print(f"[bold red]{error}[/]", soft_wrap=True)
     return typer.Exit(2)
+
+
+def _previews(ctx: typer.Context, cfg: PlatformConfig, project_dir: Path) -> tuple[SchedulePreview, ...]:
+    """Every retraining schedule with its next runs from now (tests fix ``now`` through ``ctx.obj``)."""
+    now = (ctx.obj or {}).get("now") or datetime.now(UTC)
+    return schedule_previews(cfg, now, project_dir)
 
 
 @app.command()
@@ -65,20 +92,29 @@ def plan(
     max_workers: Workers = 8,
 ) -> None:
     """Show what apply would do, per target, and why."""
-    console = Console(width=200) if markdown else Console()
+    # In Markdown mode stdout is the report; progress lines go to stderr.
+    console = Console(width=200, stderr=True) if markdown else Console()
     try:
         if offline:
-            project_dir = (ctx.obj or {}).get("project_dir", PROJECT_DIR)
-            result = offline_plan(load_stack_file(stack, project_dir), project_dir)
+            loaded = _load(ctx, stack)
+            result = offline_plan(*loaded)
         else:
-            result = inspect_plan(_session(ctx, stack, outputs, console), max_workers=max_workers)
+            session = _session(ctx, stack, outputs, console)
+            loaded = (session.context.config, session.context.project_dir)
+            result = inspect_plan(session, max_workers=max_workers)
     except (ConfigError, CatalogError) as error:
         raise _fail_on_invalid(error, console) from error
+    previews = _previews(ctx, *loaded)
     if markdown:
         for row in plan_markdown_rows(result):
             typer.echo(row)
+        if previews:
+            typer.echo("")
+            typer.echo(schedules_markdown(previews), nl=False)
     else:
         console.print(result.table())
+        if previews:
+            console.print(schedules_table(previews))
     raise typer.Exit(1 if result.blocked else 0)
 
 
@@ -89,7 +125,7 @@ def apply(
     outputs: Outputs = None,
     max_workers: Workers = 8,
 ) -> None:
-    """Plan, then make it true: environments, components, shares, pushes, pulls."""
+    """Plan, then make it true: environments, components, shares, pushes, pulls, schedules."""
     console = Console()
     try:
         session = _session(ctx, stack, outputs, console)
@@ -97,6 +133,9 @@ def apply(
         raise _fail_on_invalid(error, console) from error
     planned = inspect_plan(session, max_workers=max_workers)
     console.print(planned.table())
+    previews = _previews(ctx, session.context.config, session.context.project_dir)
+    if previews:
+        console.print(schedules_table(previews))
     result = apply_plan(planned, session, max_workers=max_workers, console=console)
     console.print(summary_table(result))
     unchanged = sum(o.status == "unchanged" for o in result.outcomes)
@@ -105,3 +144,42 @@ def apply(
     for failure in result.failures:
         console.print(f"[bold red]failed[/] {failure.operation}: {failure.message}", soft_wrap=True)
     raise typer.Exit(result.exit_code)
+
+
+@app.command("share-back")
+def share_back_command(
+    ctx: typer.Context,
+    workspace: Annotated[str, typer.Option(help='the workspace that retrains, "<tenant>/<workspace>"')],
+    job: Annotated[str, typer.Option(help="the retraining job's name in config")],
+    stack: Stack = "dev",
+    version: Annotated[str | None, typer.Option(help="the workspace model version; default: the latest")] = None,
+    run_id: Annotated[str | None, typer.Option(help="the run that produced it, when the version records none")] = None,
+    outputs: Outputs = None,
+) -> None:
+    """Share the model version a retraining job registered in its workspace to the registry, with lineage tags."""
+    console = Console()
+    try:
+        session = _session(ctx, stack, outputs, console)
+        find_target(session.context.config, workspace, job)
+    except (ConfigError, CatalogError) as error:
+        raise _fail_on_invalid(error, console) from error
+    except KeyError as error:
+        raise _fail_on_invalid(ValueError(error.args[0]), console) from error
+    cfg = session.context.config
+    try:
+        ws_client = session.workspace_client(workspace, purpose="share")
+        registry_client = session.registry_client()
+        # share_back finds a version it already shared by its lineage tags, so running it again
+        # after a dropped connection cannot share twice.
+        result = session.call(lambda: share_back(
+            cfg, ws_client, registry_client, workspace=workspace, job=job, version=version, run_id=run_id,
+        ))
+    except ShareBackError as error:
+        console.print(f"[bold red]share-back failed:[/] {error}", soft_wrap=True)
+        raise typer.Exit(1) from error
+    except Exception as error:
+        console.print(f"[bold red]share-back failed:[/] {describe(error)}", soft_wrap=True)
+        raise typer.Exit(1) from error
+    console.print(str(result), soft_wrap=True)
+    lineage = ", ".join(f"{key}={value}" for key, value in result.plan.lineage.items())
+    console.print(f"[dim]lineage: {lineage}[/]", soft_wrap=True)

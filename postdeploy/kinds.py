@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from postdeploy import pull, push, seed, share
+from postdeploy.retraining import schedule_kind
 from postdeploy.spec import Kind
 
-KINDS: tuple[Kind, ...] = (seed.ENVIRONMENT, seed.COMPONENT, share.SHARE, push.PUSH, pull.PULL)
+KINDS: tuple[Kind, ...] = (
+    seed.ENVIRONMENT, seed.COMPONENT, share.SHARE, push.PUSH, pull.PULL, schedule_kind.SCHEDULE,
+)

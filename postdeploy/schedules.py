@@ -3,28 +3,34 @@
 Each retraining block of a workspace becomes one ``JobSchedule`` named ``retrain-<job name>`` in
 that workspace. Its job is the block's pipeline template with the registry's component ids, the
 tenant's data asset, the block's parameters and the workspace's compute cluster. Nothing here
-sends a request: the reconciler creates the schedules with
-``ml_client.schedules.begin_create_or_update(desired.schedule)``.
+sends a request: the reconciler (``postdeploy.retraining.schedule_kind``) creates the schedules with
+``ml_client.schedules.begin_create_or_update(desired.entity())``.
 
     problems = validate_retraining(cfg)            # [] or Problems with config paths
+    check_retraining(cfg)                          # the same, raised as one ConfigError
     for desired in desired_schedules(cfg):         # raises ConfigError if validation failed
-        clients[desired.workspace_ref].schedules.begin_create_or_update(desired.schedule).result()
+        clients[desired.workspace_ref].schedules.begin_create_or_update(desired.entity()).result()
     rows = schedule_previews(cfg, now=datetime.now(UTC))   # for the plan table
 
 Every schedule carries the tag ``config-fingerprint``: a hash of what config asks for. The service
 answers with ARM ids where config has names, so comparing bodies is fragile; comparing the tag of
 the schedule Azure has with ``DesiredSchedule.fingerprint`` tells whether an update is needed.
+
+``schedules_table(previews)`` and ``schedules_markdown(previews)`` render the previews for the
+terminal and for Markdown reports (the post-deploy plan, a preview's review.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from azure.ai.ml.entities import JobSchedule
+from rich.table import Table
 
 from postdeploy.retraining.build import build_job_schedule
 from postdeploy.retraining.next_runs import next_runs
@@ -37,13 +43,17 @@ from stacks.load import PROJECT_DIR
 from stacks.model import PlatformConfig
 
 FINGERPRINT_TAG = "config-fingerprint"
+_RUN_FORMAT = "%Y-%m-%d %H:%M %Z"
 
 __all__ = [
     "FINGERPRINT_TAG",
     "DesiredSchedule",
     "SchedulePreview",
+    "check_retraining",
     "desired_schedules",
     "schedule_previews",
+    "schedules_markdown",
+    "schedules_table",
     "validate_retraining",
 ]
 
@@ -56,6 +66,13 @@ class DesiredSchedule:
     schedule: JobSchedule
     # What must exist in the registry before the schedule can run: ("components" | "models", name, version).
     registry_assets: tuple[tuple[str, str, str], ...] = ()
+    # Builds ``schedule`` again; see ``entity``.
+    build: Callable[[], JobSchedule] | None = field(default=None, repr=False)
+
+    def entity(self) -> JobSchedule:
+        """A fresh JobSchedule for one create call. The SDK rewrites the entity it is given (names
+        become ARM ids), so ``schedule`` is kept as config built it, for comparisons and reports."""
+        return self.build() if self.build is not None else self.schedule
 
     @property
     def workspace_ref(self) -> str:
@@ -102,7 +119,7 @@ class SchedulePreview:
     HEADERS = ("workspace", "schedule", "trigger", "time zone", "next runs", "enabled", "share-back")
 
     def next_runs_text(self) -> str:
-        return ", ".join(run.strftime("%Y-%m-%d %H:%M %Z") for run in self.next_runs)
+        return ", ".join(run.strftime(_RUN_FORMAT) for run in self.next_runs)
 
     def row(self) -> tuple[str, ...]:
         """The cells of a plan table, in the order of ``HEADERS``."""
@@ -117,10 +134,15 @@ def validate_retraining(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) ->
     return sorted(_validate(cfg, project_dir))
 
 
-def _checked(cfg: PlatformConfig, project_dir: Path) -> tuple[RetrainingTarget, ...]:
+def check_retraining(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> None:
+    """Raise ConfigError listing every retraining problem with its config path; nothing when valid."""
     problems = validate_retraining(cfg, project_dir)
     if problems:
         raise ConfigError(problems, "retraining config")
+
+
+def _checked(cfg: PlatformConfig, project_dir: Path) -> tuple[RetrainingTarget, ...]:
+    check_retraining(cfg, project_dir)
     return retraining_targets(cfg)
 
 
@@ -129,11 +151,16 @@ def desired_schedules(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> t
     return tuple(
         DesiredSchedule(
             target=target,
-            schedule=_fingerprinted(build_job_schedule(cfg, project_dir, target)),
+            schedule=_job_schedule(cfg, project_dir, target),
             registry_assets=_registry_assets(cfg, project_dir, target),
+            build=lambda target=target: _job_schedule(cfg, project_dir, target),
         )
         for target in _checked(cfg, project_dir)
     )
+
+
+def _job_schedule(cfg: PlatformConfig, project_dir: Path, target: RetrainingTarget) -> JobSchedule:
+    return _fingerprinted(build_job_schedule(cfg, project_dir, target))
 
 
 def _fingerprinted(schedule: JobSchedule) -> JobSchedule:
@@ -177,3 +204,51 @@ def schedule_previews(
             )
         )
     return tuple(rows)
+
+
+# --- rendering -------------------------------------------------------------------------------------
+_NEXT_RUNS = SchedulePreview.HEADERS.index("next runs")
+
+
+def _ordered(previews: Iterable[SchedulePreview]) -> list[SchedulePreview]:
+    return sorted(previews, key=lambda p: (p.workspace_ref, p.schedule_name))
+
+
+def schedules_table(previews: Iterable[SchedulePreview]) -> Table:
+    """Every schedule per workspace, with its next runs one per line."""
+    rows = _ordered(previews)
+    runs = max((len(p.next_runs) for p in rows), default=0)
+    table = Table(title="retraining schedules", caption=f"next {runs} runs, in each schedule's time zone")
+    for header in SchedulePreview.HEADERS:
+        table.add_column(header, overflow="fold")
+    for preview in rows:
+        cells = list(preview.row())
+        cells[_NEXT_RUNS] = "\n".join(run.strftime(_RUN_FORMAT) for run in preview.next_runs)
+        table.add_row(*cells)
+    return table
+
+
+def schedules_markdown(previews: Iterable[SchedulePreview]) -> str:
+    """A titled Markdown table of every schedule; empty when there are none, so callers can leave it out."""
+    rows = _ordered(previews)
+    if not rows:
+        return ""
+    runs = max(len(p.next_runs) for p in rows)
+    lines = [
+        f"**Retraining schedules** (next {runs} runs, in each schedule's time zone)",
+        "",
+        "| " + " | ".join(SchedulePreview.HEADERS) + " |",
+        "|" + "---|" * len(SchedulePreview.HEADERS),
+    ]
+    for preview in rows:
+        cells = [_markdown_cell(cell) for cell in preview.row()]
+        cells[_NEXT_RUNS] = "<br>".join(run.strftime(_RUN_FORMAT) for run in preview.next_runs)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_cell(text: str) -> str:
+    # Cron fields are full of '*', which Markdown would read as emphasis; '|' would end the cell.
+    for char in ("\\", "|", "*", "_", "`"):
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")

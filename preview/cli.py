@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid config.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from policy.offline import review as policy_review
+from postdeploy.schedules import check_retraining
 from preview.engine import run_program
-from preview.findings import print_policy
+from preview.findings import policy_markdown, print_policy
+from preview.postdeploy_section import offline_postdeploy
+from preview.review import ReviewContext, render_review
 from preview.rows import grant_rows
 from preview.snapshot import dumps, snapshot
 from preview.terminal import print_summary
@@ -45,7 +49,8 @@ def preview(
     quiet: Annotated[bool, typer.Option(help="Only write the files and print the verdict")] = False,
 ) -> None:
     """Run the stack's program offline and write preview.json and review.md."""
-    console = Console()
+    # Logs of CI runs are wider than the 80 columns rich assumes without a terminal.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     result = run_preview(stack, project_dir=project_dir, out=out, against=against, console=console, quiet=quiet)
     raise typer.Exit(result)
 
@@ -67,6 +72,7 @@ def run_preview(
         raw = raw_from_stack_file(path)
         # Validate here first so an invalid config exits before the engine starts.
         config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
+        check_retraining(config, project_dir)
     except ConfigError as error:
         message = str(error) if error.problems else f"no stack file {path} (expected Pulumi.<stack>.yaml)"
         console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
@@ -78,18 +84,33 @@ def run_preview(
     grants = plan_role_grants(topology)
     rows = grant_rows(grants, topology)
     document = snapshot(graph, grants)
-
     policies = policy_review(graph.resources, stack=stack)
+    postdeploy = offline_postdeploy(config, project_dir)
 
     target = out / stack
     target.mkdir(parents=True, exist_ok=True)
     (target / "preview.json").write_text(dumps(document))
+    review = render_review(
+        ReviewContext(
+            stack=stack,
+            config=config,
+            topology=topology,
+            grants=grants,
+            document=document,
+            baseline=baseline,
+            policy_markdown=policy_markdown(policies),
+            postdeploy_markdown=postdeploy.markdown,
+        )
+    )
+    (target / "review.md").write_text(review)
     if not quiet:
         print_summary(console, topology, graph, rows)
+        postdeploy.print(console)
     print_policy(console, policies)
-    console.print(f"wrote {target / 'preview.json'} ({document['resourceCount']} resources)")
-    if baseline is not None:
-        console.print(f"compared against {against}")
+    console.print(
+        f"wrote {target / 'preview.json'} ({document['resourceCount']} resources) and {target / 'review.md'}"
+        + (f", compared against {against}" if against else "")
+    )
     return EXIT_POLICY if policies.blocked else EXIT_CLEAN
 
 

@@ -7,6 +7,8 @@ preserved, the way a real preview shows them.
 
 from __future__ import annotations
 
+import copy
+import re
 import runpy
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -139,6 +141,7 @@ def run_program(
 
     @pulumi.runtime.test
     def run() -> None:
+        pulumi.runtime.register_stack_transformation(drop_version_type_aliases)
         body(config)
         # The mock engine registers the root stack's outputs before the program runs; register
         # the exports again so the monitor sees them like the engine would.
@@ -147,6 +150,31 @@ def run_program(
 
     run()
     return Graph(stack=stack, resources=tuple(monitor.captured), outputs=monitor.stack_outputs)
+
+
+# azure-native classes carry an alias for every older API version of their type, so a real engine
+# finds state recorded under those types. Without state they mean nothing, yet each becomes an
+# Output per resource; dropping them cuts the mock engine's time and memory about fourfold.
+_VERSION_TYPE = re.compile(r"^azure-native:[a-z0-9]+/v[0-9a-z]+:")
+
+
+def _is_version_type_alias(alias: object) -> bool:
+    if not isinstance(alias, pulumi.Alias) or not isinstance(alias.type_, str):
+        return False
+    others = (alias.name, alias.parent, alias.stack, alias.project)
+    return bool(_VERSION_TYPE.match(alias.type_)) and all(o is ... or o is None for o in others)
+
+
+def drop_version_type_aliases(
+    args: pulumi.ResourceTransformationArgs,
+) -> pulumi.ResourceTransformationResult | None:
+    aliases = args.opts.aliases or []
+    kept = [a for a in aliases if not _is_version_type_alias(a)]
+    if len(kept) == len(aliases):
+        return None
+    opts = copy.copy(args.opts)
+    opts.aliases = kept
+    return pulumi.ResourceTransformationResult(args.props, opts)
 
 
 def _default_program(config: PlatformConfig) -> None:

@@ -1,5 +1,6 @@
 """Per-tenant retraining: pipeline templates, schedule building and checks, next runs, share-back.
 
-The public entry points are ``postdeploy.schedules`` (validate, build, preview the schedules) and
+The public entry points are ``postdeploy.schedules`` (validate, build, preview the schedules),
+``postdeploy.retraining.schedule_kind`` (the ``schedule`` kind that plan and apply run) and
 ``postdeploy.retraining.share_back`` (share a retrained model version to the registry).
 """

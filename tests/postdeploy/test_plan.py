@@ -33,8 +33,11 @@ def test_offline_plan_of_the_dev_stack_covers_every_declared_item() -> None:
     plan = offline_plan(cfg)
     catalog = len(cfg.catalog.environments) + len(cfg.catalog.components)
     sharing = cfg.sharing
+    schedules = sum(len(w.retraining) for t in cfg.tenants for w in t.workspaces)
     assert len(plan.operations) == (catalog + len(sharing.share) + sum(len(p.to) for p in sharing.push)
-                                    + sum(len(p.into) for p in sharing.pull))
+                                    + sum(len(p.into) for p in sharing.pull) + schedules)
+    assert sorted(op.subject for op in plan.operations if op.kind == "schedule") == [
+        "retrain-nightly-finetune", "retrain-weekly-credit"]
     assert {op.target for op in plan.operations if op.kind in ("environment", "component", "share")} == {
         Target("registry", cfg.registry.name)}
     # Whatever is blocked is blocked because nothing in the stack provides it, and says so.

@@ -44,7 +44,7 @@ def test_adding_a_tenant_only_adds_its_resources(dev_raw):
 
     added = {k: e for k, e in after.items() if k not in before}
     assert set(before) <= set(after), "nothing is removed"
-    assert all(belongs_to_tenant5(e) for e in added.values()), [k for k, e in added.items() if not belongs_to_tenant5(e)]
+    assert [k for k, e in added.items() if not belongs_to_tenant5(e)] == []
     added_types = sorted(t for t, _ in added)
     assert added_types.count("azure-native:machinelearningservices:Workspace") == 1
     assert added_types.count("pulumi:providers:azure-native") == 1  # subscription C is new
