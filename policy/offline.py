@@ -289,6 +289,11 @@ class _Graph:
             policy_resource = built[r.urn]
             policy_resource.parent = built.get(r.parent) if r.parent else None
             policy_resource.dependencies = [built[d] for d in r.dependencies if d in built]
+            # Which resource an unknown property comes from (e.g. whose identity a principalId is).
+            policy_resource.property_dependencies = {
+                prop: [built[d] for d in deps if d in built]
+                for prop, deps in (getattr(r, "property_dependencies", None) or {}).items()
+            }
         return list(built.values())
 
     def stack_args(self, config: Mapping[str, Any]) -> StackValidationArgs:

@@ -100,6 +100,9 @@ class CapturingMonitor(MockMonitor):
                 if request.type != PROVIDER_TYPE
                 else inputs.get("subscriptionId"),
                 id=response.id or None,
+                property_dependencies={
+                    prop: tuple(sorted(deps.urns)) for prop, deps in sorted(request.propertyDependencies.items())
+                },
             )
         )
         return response

@@ -21,6 +21,8 @@ class CapturedResource:
     dependencies: tuple[str, ...] = ()
     subscription_id: str | None = None
     id: str | None = None
+    # Per input, the resources its value comes from: tells whose identity an unknown principalId is.
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_azure(self) -> bool:

@@ -100,7 +100,8 @@ def _guid_name(args: ResourceValidationArgs, report: ReportViolation) -> None:
 def _no_duplicates(args: StackValidationArgs, report: ReportViolation) -> None:
     by_grant: dict[tuple[str, str, str], str] = {}
     by_name: dict[tuple[str, str], str] = {}
-    for resource in args.resources:
+    # Registration order varies from run to run; URN order makes the reported twin stable.
+    for resource in sorted(args.resources, key=lambda r: r.urn):
         if resource.resource_type != ROLE_ASSIGNMENT:
             continue
         props = resource.props
