@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from policy.offline import review as policy_review
-from postdeploy.schedules import check_retraining
 from preview.engine import run_program
 from preview.findings import policy_markdown, print_policy
 from preview.postdeploy_section import offline_postdeploy
@@ -25,7 +24,7 @@ from preview.snapshot import dumps, snapshot
 from preview.terminal import print_summary
 from stacks.access import plan_role_grants
 from stacks.errors import ConfigError
-from stacks.load import PROJECT_DIR, parse_config, raw_from_stack_file
+from stacks.load import PROJECT_DIR, check_retraining_jobs, parse_config, raw_from_stack_file
 from stacks.topology import Topology
 
 EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
@@ -72,7 +71,7 @@ def run_preview(
         raw = raw_from_stack_file(path)
         # Validate here first so an invalid config exits before the engine starts.
         config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
-        check_retraining(config, project_dir)
+        check_retraining_jobs(config, project_dir)
     except ConfigError as error:
         message = str(error) if error.problems else f"no stack file {path} (expected Pulumi.<stack>.yaml)"
         console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)

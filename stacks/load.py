@@ -348,7 +348,20 @@ def load_from_pulumi() -> PlatformConfig:
     import pulumi
 
     stack = pulumi.get_stack()
-    return parse_config(raw_from_pulumi_config(), environment=stack, source=f"config of stack '{stack}'")
+    config = parse_config(raw_from_pulumi_config(), environment=stack, source=f"config of stack '{stack}'")
+    check_retraining_jobs(config)
+    return config
+
+
+def check_retraining_jobs(config: PlatformConfig, project_dir: Path = PROJECT_DIR) -> None:
+    """Cron syntax, time zones and pipeline parameters, so `pulumi up` refuses a bad job too.
+
+    Checking them loads the pipelines with azure-ai-ml, which is imported only when there are jobs.
+    """
+    if any(ws.retraining for tenant in config.tenants for ws in tenant.workspaces):
+        from postdeploy.schedules import check_retraining
+
+        check_retraining(config, project_dir)
 
 
 def pulumi_config_values(raw: Mapping[str, Any]) -> dict[str, str]:

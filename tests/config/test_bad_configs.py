@@ -345,3 +345,19 @@ def test_the_corpus_is_large_and_its_ids_unique():
     ids = [param.id for param in CASES]
     assert len(ids) >= 30
     assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("bad", CASES)
+def test_bad_config_stops_the_program_before_anything_is_registered(bad: Case):
+    """The same configs through the Pulumi program under the mock engine, as `pulumi up` would run it."""
+    from pulumi.runtime.settings import get_monitor
+
+    from preview.engine import CapturingMonitor, run_program
+    from stacks.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        run_program(edited(*bad.edits), "dev")
+    assert bad.path in [p.path for p in error.value.problems]
+    monitor = get_monitor()
+    assert isinstance(monitor, CapturingMonitor)
+    assert monitor.captured == []

@@ -83,3 +83,19 @@ def test_reordering_tenants_changes_nothing(dev_raw):
     raw = copy.deepcopy(dev_raw)
     raw["tenants"].reverse()
     assert dumps(document(raw)) == dumps(document(dev_raw))
+
+
+def test_a_bad_retraining_job_stops_the_program_before_anything_is_registered(dev_raw):
+    import pytest
+
+    from stacks.errors import ConfigError
+
+    raw = copy.deepcopy(dev_raw)
+    job = raw["tenants"][0]["workspaces"][0]["retraining"][0]
+    job["schedule"]["cron"] = "0 25 * * *"
+    job["parameters"]["n_estimatorz"] = 3
+    with pytest.raises(ConfigError) as error:
+        run_program(raw, "dev")
+    paths = [p.path for p in error.value.problems]
+    assert "tenants[0].workspaces[0].retraining[0].schedule.cron" in paths
+    assert "tenants[0].workspaces[0].retraining[0].parameters.n_estimatorz" in paths
