@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from stacks.model import PlatformConfig
-from stacks.naming import WorkspaceNames
+from stacks.topology import Topology
 
 
 @dataclass(frozen=True)
@@ -81,22 +81,16 @@ def derive_targets(cfg: PlatformConfig, outputs: Mapping[str, Any] | None = None
         resource_group=reg_out.get("resourceGroup", cfg.registry.resource_group),
     )
     workspaces = {}
-    for tenant in cfg.tenants:
-        for ws in tenant.workspaces:
-            ref = f"{tenant.key}/{ws.key}"
-            names = WorkspaceNames.derive(
-                environment=cfg.environment, tenant=tenant.key, workspace=ws.key,
-                subscription_id=ws.subscription_id, resource_group=ws.resource_group, name=ws.name,
-            )
-            out = ws_out.get(ref) or {}
-            workspaces[ref] = WorkspaceSite(
-                ref=ref,
-                subscription_id=out.get("subscriptionId", ws.subscription_id),
-                resource_group=out.get("resourceGroup", names.resource_group),
-                name=out.get("name", names.workspace),
-                region=out.get("region", ws.region),
-                compute=out.get("compute", ws.compute.name),
-            )
+    for site in Topology.of(cfg).sites:
+        out = ws_out.get(site.ref) or {}
+        workspaces[site.ref] = WorkspaceSite(
+            ref=site.ref,
+            subscription_id=out.get("subscriptionId", site.subscription_id),
+            resource_group=out.get("resourceGroup", site.names.resource_group),
+            name=out.get("name", site.names.workspace),
+            region=out.get("region", site.spec.region),
+            compute=out.get("compute", site.spec.compute.name),
+        )
     return StackTargets(registry, workspaces, source)
 
 

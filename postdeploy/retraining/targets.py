@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stacks.errors import join_path
-from stacks.model import PlatformConfig, Workspace
-from stacks.naming import WorkspaceNames
+from stacks.model import PlatformConfig
 from stacks.retraining import RetrainingJob
+from stacks.topology import Topology, WorkspaceSite
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class RetrainingTarget:
 
 
 def retraining_targets(cfg: PlatformConfig) -> tuple[RetrainingTarget, ...]:
+    topology = Topology.of(cfg)
     return tuple(
-        _target(cfg, tenant.key, i, w, workspace, j, job)
+        _target(topology.site(f"{tenant.key}/{workspace.key}"), i, w, j, job)
         for i, tenant in enumerate(cfg.tenants)
         for w, workspace in enumerate(tenant.workspaces)
         for j, job in enumerate(workspace.retraining)
@@ -63,24 +64,14 @@ def find_target(cfg: PlatformConfig, workspace_ref: str, job_name: str) -> Retra
     raise KeyError(f"no retraining job '{job_name}' in workspace '{workspace_ref}'; configured: {known}")
 
 
-def _target(
-    cfg: PlatformConfig, tenant: str, i: int, w: int, workspace: Workspace, j: int, job: RetrainingJob
-) -> RetrainingTarget:
-    names = WorkspaceNames.derive(
-        environment=cfg.environment,
-        tenant=tenant,
-        workspace=workspace.key,
-        subscription_id=workspace.subscription_id,
-        resource_group=workspace.resource_group,
-        name=workspace.name,
-    )
+def _target(site: WorkspaceSite, i: int, w: int, j: int, job: RetrainingJob) -> RetrainingTarget:
     return RetrainingTarget(
-        tenant=tenant,
-        workspace_key=workspace.key,
-        subscription_id=workspace.subscription_id,
-        resource_group=names.resource_group,
-        workspace_name=names.workspace,
-        workspace_compute=workspace.compute.name,
+        tenant=site.tenant.key,
+        workspace_key=site.spec.key,
+        subscription_id=site.subscription_id,
+        resource_group=site.names.resource_group,
+        workspace_name=site.names.workspace,
+        workspace_compute=site.spec.compute.name,
         job=job,
         path=("tenants", i, "workspaces", w, "retraining", j),
     )
