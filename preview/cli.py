@@ -41,7 +41,8 @@ def main() -> None:
 def preview(
     stack: Annotated[str, typer.Option(help="Stack to preview (reads Pulumi.<stack>.yaml)")] = "dev",
     against: Annotated[
-        Path | None, typer.Option(help="A previous preview.json: adds the change set to review.md")
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="A previous preview.json: adds the change set to review.md"),
     ] = None,
     out: Annotated[Path, typer.Option(help="Output folder; files go to <out>/<stack>/")] = Path("out"),
     project_dir: Annotated[Path, typer.Option(help="Project root holding Pulumi.<stack>.yaml")] = PROJECT_DIR,
@@ -65,16 +66,16 @@ def run_preview(
 ) -> int:
     console = console or Console()
     path = project_dir / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        console.print(f"[bold red]error:[/] no stack file {escape(str(path))} (expected Pulumi.<stack>.yaml)")
+        return EXIT_CONFIG
     try:
-        if not path.is_file():
-            raise ConfigError([], str(path))
         raw = raw_from_stack_file(path)
         # Validate here first so an invalid config exits before the engine starts.
         config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
         check_retraining_jobs(config, project_dir)
     except ConfigError as error:
-        message = str(error) if error.problems else f"no stack file {path} (expected Pulumi.<stack>.yaml)"
-        console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return EXIT_CONFIG
     baseline = json.loads(against.read_text()) if against else None
 

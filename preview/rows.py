@@ -36,8 +36,7 @@ def grant_rows(grants: tuple[RoleGrant, ...], topology: Topology) -> list[GrantR
     return [
         GrantRow(
             principal=g.principal.label,
-            object_id=g.principal.object_id
-            or f"({g.principal.kind.replace('-', ' ')} of {g.principal.identity_of}, known after apply)",
+            object_id=g.principal.object_id or f"({g.principal.reference}, known after apply)",
             principal_type=g.principal.principal_type,
             role=g.role.value,
             scope=short_scope(g.scope.id, topology),

@@ -31,6 +31,11 @@ class PrincipalRef:
     identity_of: str | None = None  # workspace ref whose identity this is
 
     @property
+    def reference(self) -> str:
+        """The object id, or whose managed identity this is while Azure has not assigned one."""
+        return self.object_id or f"{self.kind.replace('-', ' ')} of {self.identity_of}"
+
+    @property
     def key(self) -> str:
         """Stable string standing in for the principal in names and dedup keys."""
         return self.object_id or f"{self.kind}:{self.identity_of}"

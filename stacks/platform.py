@@ -124,7 +124,7 @@ def grant_summary(grant: RoleGrant) -> dict[str, str]:
         "name": grant.name,
         "principal": grant.principal.label,
         "principalType": grant.principal.principal_type,
-        "objectId": grant.principal.object_id or f"identity of {grant.principal.identity_of}",
+        "objectId": grant.principal.reference,
         "role": grant.role.value,
         "scope": grant.scope.id,
         "why": "; ".join(grant.reasons),

@@ -101,3 +101,33 @@ def test_prod_as_written_has_no_mandatory_violation(tmp_path):
     result = preview("--stack", "prod", "--out", str(tmp_path), "--quiet")
     assert result.exit_code == EXIT_CLEAN, result.output
     assert "0 mandatory" in result.output
+
+
+def test_against_a_baseline_adds_the_change_set(tmp_path):
+    assert preview("--stack", "dev", "--out", str(tmp_path / "base"), "--quiet").exit_code == EXIT_CLEAN
+    baseline = tmp_path / "base" / "dev" / "preview.json"
+
+    def onboard(config):
+        config["ml-tenancy:tenants"].append(
+            {
+                "key": "tenant5",
+                "members": [{"objectId": "7c2e1f4a-3b5d-4e6f-8a9b-0c1d2e3f4e01", "type": "Group",
+                             "label": "grp-tenant5-ds", "roles": ["dataScientist"]}],
+                "workspaces": [{"key": "ws1", "subscriptionId": "9e1a3c5b-7d2f-4b6e-8a0c-2d4f6b8a0c0b",
+                                "region": "eastus"}],
+            }
+        )
+
+    project = project_with(tmp_path, "dev", onboard)
+    result = preview("--stack", "dev", "--project-dir", str(project), "--out", str(tmp_path / "new"),
+                     "--against", str(baseline), "--quiet")
+    assert result.exit_code == EXIT_CLEAN, result.output
+    review = (tmp_path / "new" / "dev" / "review.md").read_text()
+    assert "mlw-tenant5-ws1-dev" in review
+    assert "grp-tenant5-ds" in review
+
+
+def test_a_missing_baseline_is_refused():
+    result = runner.invoke(app, ["preview", "--stack", "dev", "--against", "no/such/preview.json"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

@@ -71,7 +71,8 @@ def tenant5_assignments(document: dict) -> set[str]:
     """Names of the assignments that exist because of tenant 5: on its workspace, for its group or identities."""
     return {
         a["name"] for a in document["roleAssignments"]
-        if a["scope"] == TENANT5_WS_ID or a["objectId"] in (TENANT5_GROUP, "identity of tenant5/ws1")
+        if a["scope"] == TENANT5_WS_ID
+        or a["objectId"] in (TENANT5_GROUP, "workspace identity of tenant5/ws1", "compute identity of tenant5/ws1")
     }
 
 
