@@ -51,6 +51,7 @@ Workers = Annotated[int, typer.Option(min=1, max=64, help="operations run at onc
 def _load(ctx: typer.Context, stack: str) -> tuple[PlatformConfig, Path]:
     """The validated stack config, retraining jobs included: their cron expressions, parameters
     and pipelines are checked offline, so a mistake stops the run before any request."""
+    quiet_sdk_logging()
     project_dir = (ctx.obj or {}).get("project_dir", PROJECT_DIR)
     cfg = load_stack_file(stack, project_dir)
     check_retraining(cfg, project_dir)

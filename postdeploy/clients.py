@@ -49,6 +49,8 @@ def quiet_sdk_logging() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
     # Its long-running-operation progress ("Creating/updating ... Done") is logged as a warning.
     logging.getLogger("azure.ai.ml._utils._endpoint_utils").setLevel(logging.ERROR)
+    # So is a notice for every experimental class or method it touches, loading YAML included.
+    logging.getLogger("azure.ai.ml._utils._experimental").setLevel(logging.ERROR)
 
 
 class _CredentialWithClientOptions:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from policy.offline import review as policy_review
+from postdeploy.clients import quiet_sdk_logging
 from preview.engine import run_program
 from preview.findings import policy_markdown, print_policy
 from preview.postdeploy_section import offline_postdeploy
@@ -65,6 +66,7 @@ def run_preview(
     quiet: bool = False,
 ) -> int:
     console = console or Console()
+    quiet_sdk_logging()
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         console.print(f"[bold red]error:[/] no stack file {escape(str(path))} (expected Pulumi.<stack>.yaml)")
