@@ -28,7 +28,7 @@ from postdeploy.plan import Action, Operation, operation
 from postdeploy.session import Session
 from postdeploy.share import PLURAL
 from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target
+from postdeploy.targets import Target, registry_asset_uri
 
 REGISTERED = ("models", "data")
 SOURCE_TAG = "mlt-source"
@@ -59,8 +59,7 @@ class PullSpec:
 
     @property
     def uri(self) -> str:
-        a = self.asset
-        return f"azureml://registries/{self.registry}/{a.kind}/{a.name}/versions/{a.version}"
+        return registry_asset_uri(self.registry, self.asset.kind, self.asset.name, self.asset.version)
 
 
 def _specs(context: StackContext) -> Iterable[PullSpec]:

@@ -32,7 +32,7 @@ from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, AssetRef
 from postdeploy.plan import Action, Operation, operation
 from postdeploy.session import Session
 from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target
+from postdeploy.targets import Target, registry_asset_uri
 from stacks.model import Endpoint
 
 RETIRE_TAG = "mlt-retire"
@@ -83,7 +83,7 @@ class PushSpec:
 
     @property
     def model_uri(self) -> str:
-        return f"azureml://registries/{self.registry}/models/{self.model.name}/versions/{self.model.version}"
+        return registry_asset_uri(self.registry, "models", self.model.name, self.model.version)
 
 
 def _specs(context: StackContext) -> Iterable[PushSpec]:

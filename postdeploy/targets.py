@@ -19,6 +19,11 @@ from stacks.model import PlatformConfig
 from stacks.topology import Topology
 
 
+def registry_asset_uri(registry: str, kind: str, name: str, version: str) -> str:
+    """How jobs, deployments and workspaces refer to a registry asset; ``kind`` is the URL plural."""
+    return f"azureml://registries/{registry}/{kind}/{name}/versions/{version}"
+
+
 @dataclass(frozen=True)
 class Target:
     """What an operation acts on: the registry (by name) or a workspace (by "<tenant>/<workspace>")."""
@@ -42,7 +47,7 @@ class RegistrySite:
 
     def asset_uri(self, kind: str, name: str, version: str) -> str:
         """The registry URI of an asset; ``kind`` is the URL plural (models, data, environments, components)."""
-        return f"azureml://registries/{self.name}/{kind}/{name}/versions/{version}"
+        return registry_asset_uri(self.name, kind, name, version)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ TENANT_KEY = re.compile(r"[a-z][a-z0-9-]{1,19}")
 WORKSPACE_KEY = re.compile(r"[a-z][a-z0-9-]{0,11}")
 _ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,254}")
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_WORKSPACE_REF = re.compile(r"([a-z][a-z0-9-]{1,19})/([a-z][a-z0-9-]{0,11})")
+_WORKSPACE_REF = re.compile(f"({TENANT_KEY.pattern})/({WORKSPACE_KEY.pattern})")
 _VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+")
 
 GUID_ALLOWED = "a GUID of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits)"

@@ -10,6 +10,7 @@ from azure.ai.ml.entities import JobSchedule, PipelineJob
 from postdeploy.retraining.pipeline import BASE_MODEL_INPUT, load_pipeline
 from postdeploy.retraining.targets import RetrainingTarget
 from postdeploy.retraining.triggers import build_trigger
+from postdeploy.targets import registry_asset_uri
 from stacks.model import PlatformConfig
 
 
@@ -32,7 +33,7 @@ def data_asset_uri(target: RetrainingTarget) -> str:
 
 def base_model_uri(registry: str, target: RetrainingTarget) -> str | None:
     base = target.job.base_model
-    return f"azureml://registries/{registry}/models/{base.name}/versions/{base.version}" if base else None
+    return registry_asset_uri(registry, "models", base.name, base.version) if base else None
 
 
 def platform_bindings(registry: str, target: RetrainingTarget) -> dict[str, str]:

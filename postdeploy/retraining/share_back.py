@@ -36,6 +36,7 @@ from azure.ai.ml.entities import Model
 from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.retraining.targets import RetrainingTarget, find_target
+from postdeploy.targets import registry_asset_uri
 from stacks.model import PlatformConfig
 
 # Tags that tie a shared version to where it came from; the first three identify the source version.
@@ -65,7 +66,7 @@ class ShareBackPlan:
 
     @property
     def registry_asset(self) -> str:
-        return f"azureml://registries/{self.registry}/models/{self.target_name}/versions/{self.target_version}"
+        return registry_asset_uri(self.registry, "models", self.target_name, self.target_version)
 
 
 @dataclass(frozen=True)
