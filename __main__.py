@@ -1,6 +1,6 @@
 """Pulumi program: validate the stack config, build the platform, export its outputs."""
 
-from stacks.load import load_from_pulumi
-from stacks.platform import build_platform, export_outputs
+from program.config import load_from_pulumi
+from program.platform import deploy
 
-export_outputs(build_platform(load_from_pulumi()))
+deploy(load_from_pulumi())

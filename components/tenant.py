@@ -20,7 +20,9 @@ class TenantArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-class Tenant(pulumi.ComponentResource):
+class TenantResources(pulumi.ComponentResource):
+    """Everything one tenant owns; its type token (and so its URN) stays ``ml-tenancy:tenant:Tenant``."""
+
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ml-tenancy:tenant:Tenant", name, None, opts)
         self.workspaces: dict[str, TenantWorkspace] = {

@@ -1,34 +1,26 @@
 """`ml-tenancy preview --stack dev`: what a stack would create, with no cloud and no credentials.
 
 Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid config.
+
+Only typer and the standard library are imported here: `--help` answers before the Pulumi
+engine, azure-native, azure-ai-ml or the policy pack are loaded, and each command imports what
+it needs.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from policy.offline import review as policy_review
-from postdeploy.clients import quiet_sdk_logging
-from preview.engine import run_program
-from preview.findings import policy_markdown, print_policy
-from preview.postdeploy_section import offline_postdeploy
-from preview.review import ReviewContext, render_review
-from preview.rows import grant_rows
-from preview.snapshot import dumps, snapshot
-from preview.terminal import print_summary
-from stacks.access import plan_role_grants
-from stacks.errors import ConfigError
-from stacks.load import PROJECT_DIR, check_retraining_jobs, parse_config, raw_from_stack_file
-from stacks.topology import Topology
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
+# Where the project's Pulumi.<stack>.yaml files live: this package's parent folder.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ml-tenancy platform tools")
 
@@ -50,6 +42,8 @@ def preview(
     quiet: Annotated[bool, typer.Option(help="Only write the files and print the verdict")] = False,
 ) -> None:
     """Run the stack's program offline and write preview.json and review.md."""
+    from rich.console import Console
+
     # Logs of CI runs are wider than the 80 columns rich assumes without a terminal.
     console = Console(width=None if sys.stdout.isatty() else 160)
     result = run_preview(stack, project_dir=project_dir, out=out, against=against, console=console, quiet=quiet)
@@ -65,6 +59,23 @@ def run_preview(
     console: Console | None = None,
     quiet: bool = False,
 ) -> int:
+    import json
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from policy.offline import review as policy_review
+    from postdeploy.clients import quiet_sdk_logging
+    from preview.engine import run_program
+    from preview.findings import policy_markdown, print_policy
+    from preview.postdeploy_section import offline_postdeploy
+    from preview.review import ReviewContext, render_review
+    from preview.rows import grant_rows
+    from preview.snapshot import dumps, snapshot
+    from preview.terminal import print_summary
+    from stacks.errors import ConfigError
+    from stacks.load import raw_from_stack_file
+
     console = console or Console()
     quiet_sdk_logging()
     path = project_dir / f"Pulumi.{stack}.yaml"
@@ -72,18 +83,15 @@ def run_preview(
         console.print(f"[bold red]error:[/] no stack file {escape(str(path))} (expected Pulumi.<stack>.yaml)")
         return EXIT_CONFIG
     try:
-        raw = raw_from_stack_file(path)
-        # Validate here first so an invalid config exits before the engine starts.
-        config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
-        check_retraining_jobs(config, project_dir)
+        # The program validates the config (retraining jobs included) before it registers anything.
+        graph = run_program(raw_from_stack_file(path), stack, project_dir=project_dir, source=path.name)
     except ConfigError as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return EXIT_CONFIG
     baseline = json.loads(against.read_text()) if against else None
 
-    graph = run_program(raw, stack)
-    topology = Topology.of(config)
-    grants = plan_role_grants(topology)
+    assert graph.platform is not None and graph.config is not None  # the project's own program ran
+    config, topology, grants = graph.config, graph.platform.topology, graph.platform.grants
     rows = grant_rows(grants, topology)
     document = snapshot(graph, grants)
     policies = policy_review(graph.resources, stack=stack)

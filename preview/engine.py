@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-import runpy
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -21,7 +21,9 @@ from pulumi.runtime.settings import get_root_resource, set_root_resource
 
 from preview.arm import arm_id, azure_name
 from preview.graph import UNKNOWN, CapturedResource, Graph
-from stacks.load import NAMESPACE, PROJECT_DIR, load_from_pulumi, pulumi_config_values
+from program.config import load_from_pulumi
+from program.platform import deploy
+from stacks.load import NAMESPACE, PROJECT_DIR, pulumi_config_values
 from stacks.model import PlatformConfig
 
 PROVIDER_TYPE = "pulumi:providers:azure-native"
@@ -128,10 +130,16 @@ def run_program(
     raw_config: Mapping[str, Any],
     stack: str,
     program: Callable[[PlatformConfig], Any] | None = None,
+    *,
+    project_dir: Path = PROJECT_DIR,
+    source: str | None = None,
 ) -> Graph:
     """Validate config exactly as `pulumi up` would, then run the program offline.
 
-    Raises ConfigError before anything is registered when the config is invalid.
+    The config is read back from the engine's config, as the program reads it under `pulumi up`,
+    and parsed once. Raises ConfigError before anything is registered when it is invalid. The
+    default program is ``program.platform.deploy``, which ``__main__.py`` runs too; what it returns
+    (the platform: topology and grants) comes back on the graph.
     """
     mocks = AzureMocks()
     monitor = CapturingMonitor(mocks)
@@ -139,20 +147,27 @@ def run_program(
     set_root_resource(None)
     pulumi.runtime.set_mocks(mocks, project=NAMESPACE, stack=stack, preview=True, monitor=monitor)
     pulumi.runtime.set_all_config(pulumi_config_values(raw_config))
-    config = load_from_pulumi()  # fail before the engine registers anything
-    body = program or _default_program
+    config = load_from_pulumi(project_dir, source)  # fail before the engine registers anything
+    body = program or deploy
+    returned: list[Any] = []
 
     @pulumi.runtime.test
     def run() -> None:
         pulumi.runtime.register_stack_transformation(drop_version_type_aliases)
-        body(config)
+        returned.append(body(config))
         # The mock engine registers the root stack's outputs before the program runs; register
         # the exports again so the monitor sees them like the engine would.
         root = get_root_resource()
         root.register_outputs(dict(root.outputs))
 
     run()
-    return Graph(stack=stack, resources=tuple(monitor.captured), outputs=monitor.stack_outputs)
+    return Graph(
+        stack=stack,
+        resources=tuple(monitor.captured),
+        outputs=monitor.stack_outputs,
+        config=config,
+        platform=returned[0] if returned else None,
+    )
 
 
 # azure-native classes carry an alias for every older API version of their type, so a real engine
@@ -178,8 +193,3 @@ def drop_version_type_aliases(
     opts = copy.copy(args.opts)
     opts.aliases = kept
     return pulumi.ResourceTransformationResult(args.props, opts)
-
-
-def _default_program(config: PlatformConfig) -> None:
-    """The project's own entry point, exactly as `pulumi up` runs it."""
-    runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")

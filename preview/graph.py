@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from program.platform import Platform
+from stacks.model import PlatformConfig
+
 UNKNOWN = "<known after apply>"
 
 
@@ -34,6 +37,8 @@ class Graph:
     stack: str
     resources: tuple[CapturedResource, ...]
     outputs: dict[str, Any] = field(default_factory=dict)
+    config: PlatformConfig | None = None  # as the program read it from the engine
+    platform: Platform | None = None  # what the program returned (None for a custom test program)
 
     def by_urn(self, urn: str | None) -> CapturedResource | None:
         return next((r for r in self.resources if r.urn == urn), None)

@@ -7,7 +7,6 @@ from typing import Any
 
 from preview.graph import CapturedResource, Graph
 from stacks.access import RoleGrant
-from stacks.platform import grant_summary
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +32,7 @@ def snapshot(graph: Graph, grants: tuple[RoleGrant, ...]) -> dict[str, Any]:
         "stack": graph.stack,
         "resourceCount": len(entries),
         "resources": entries,
-        "roleAssignments": sorted((grant_summary(g) for g in grants), key=lambda g: (g["scope"], g["role"], g["name"])),
+        "roleAssignments": sorted((g.summary() for g in grants), key=lambda g: (g["scope"], g["role"], g["name"])),
     }
 
 

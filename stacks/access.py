@@ -75,6 +75,18 @@ class RoleGrant:
     def description(self) -> str:
         return format_description(self.tenants, self.principal.label, self.reasons)
 
+    def summary(self) -> dict[str, str]:
+        """The grant as stack outputs and preview.json list it."""
+        return {
+            "name": self.name,
+            "principal": self.principal.label,
+            "principalType": self.principal.principal_type,
+            "objectId": self.principal.reference,
+            "role": self.role.value,
+            "scope": self.scope.id,
+            "why": "; ".join(self.reasons),
+        }
+
 
 def format_description(tenants: Iterable[str], label: str, reasons: Iterable[str]) -> str:
     # Sorted, so reordering tenants in config never rewrites an assignment.

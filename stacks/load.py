@@ -302,7 +302,7 @@ def raw_from_stack_file(path: Path) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise ConfigError([Problem(f"{path.name}: config", f"must be a map of config keys; got {show(config)}")],
                           str(path))
-    return _project_keys(config.items())
+    return project_keys(config.items())
 
 
 def load_stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> PlatformConfig:
@@ -314,20 +314,7 @@ def load_stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> PlatformConf
     )
 
 
-def raw_from_pulumi_config() -> dict[str, Any]:
-    """The project's keys as the Pulumi engine (or the mock engine) hands them to the program."""
-    from pulumi.runtime.config import CONFIG, get_config_env
-
-    raw: dict[str, Any] = {}
-    for key, value in _project_keys({**get_config_env(), **CONFIG.get()}.items()).items():
-        try:
-            raw[key] = json.loads(value) if isinstance(value, str) else value
-        except json.JSONDecodeError:
-            raw[key] = value
-    return raw
-
-
-def _project_keys(items: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+def project_keys(items: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
     """This project's keys without the namespace; keys in a namespace that misspells it stay whole,
     so parse_config can point at them instead of silently ignoring them."""
     raw: dict[str, Any] = {}
@@ -342,28 +329,6 @@ def _project_keys(items: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
 
 def _misspells_namespace(namespace: str) -> bool:
     return difflib.SequenceMatcher(None, namespace.lower(), NAMESPACE).ratio() >= 0.75
-
-
-def load_from_pulumi() -> PlatformConfig:
-    import pulumi
-
-    stack = pulumi.get_stack()
-    config = parse_config(raw_from_pulumi_config(), environment=stack, source=f"config of stack '{stack}'")
-    check_retraining_jobs(config)
-    return config
-
-
-def check_retraining_jobs(config: PlatformConfig, project_dir: Path = PROJECT_DIR) -> None:
-    """Cron syntax, time zones and pipeline parameters, so `pulumi up` refuses a bad job too.
-
-    Checking them loads the pipelines with azure-ai-ml, which is imported only when there are jobs.
-    """
-    if any(ws.retraining for tenant in config.tenants for ws in tenant.workspaces):
-        from postdeploy.clients import quiet_sdk_logging
-        from postdeploy.schedules import check_retraining
-
-        quiet_sdk_logging()  # the SDK announces every experimental class it loads
-        check_retraining(config, project_dir)
 
 
 def pulumi_config_values(raw: Mapping[str, Any]) -> dict[str, str]:

@@ -9,12 +9,12 @@ import pulumi
 import pytest
 from pulumi.runtime.config import set_all_config
 
+from program.config import raw_from_pulumi_config
 from stacks.errors import ConfigError, Problem, join_path
 from stacks.load import (
     load_stack_file,
     parse_config,
     pulumi_config_values,
-    raw_from_pulumi_config,
     raw_from_stack_file,
 )
 from tests.config.helpers import (

@@ -10,7 +10,7 @@ from pulumi_azure_native import authorization, storage
 
 from policy.offline import evaluate, has_mandatory
 from preview.engine import run_program
-from stacks.platform import Platform, build_platform, export_outputs
+from program.platform import Platform, build_platform, export_outputs
 from stacks.roles import Role, role_definition_id
 
 REGISTRY_SUB = "0b7e4c2d-1a3f-4e5b-8c6d-9f0a1b2c3d01"

@@ -9,7 +9,7 @@ import pulumi
 from components.access import Access, AccessArgs, Principals
 from components.providers import subscription_providers
 from components.registry import MlRegistry, RegistryArgs
-from components.tenant import Tenant, TenantArgs
+from components.tenant import TenantArgs, TenantResources
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
 from stacks.model import PlatformConfig
@@ -20,7 +20,7 @@ from stacks.topology import Topology
 class Platform:
     topology: Topology
     registry: MlRegistry
-    tenants: dict[str, Tenant]
+    tenants: dict[str, TenantResources]
     workspaces: dict[str, TenantWorkspace]
     access: Access
     grants: tuple[RoleGrant, ...]
@@ -49,7 +49,7 @@ def build_platform(config: PlatformConfig) -> Platform:
         ),
     )
     tenants = {
-        tenant.key: Tenant(
+        tenant.key: TenantResources(
             tenant.key,
             TenantArgs(
                 sites=tuple(s for s in topology.sites if s.tenant.key == tenant.key),
@@ -116,16 +116,11 @@ def export_outputs(platform: Platform) -> None:
             for site in platform.topology.sites
         },
     )
-    pulumi.export("roleAssignments", [grant_summary(g) for g in platform.grants])
+    pulumi.export("roleAssignments", [g.summary() for g in platform.grants])
 
 
-def grant_summary(grant: RoleGrant) -> dict[str, str]:
-    return {
-        "name": grant.name,
-        "principal": grant.principal.label,
-        "principalType": grant.principal.principal_type,
-        "objectId": grant.principal.reference,
-        "role": grant.role.value,
-        "scope": grant.scope.id,
-        "why": "; ".join(grant.reasons),
-    }
+def deploy(config: PlatformConfig) -> Platform:
+    """The whole program for one validated config: what `pulumi up` and the offline preview run."""
+    platform = build_platform(config)
+    export_outputs(platform)
+    return platform
