@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policy.rules import ALL
+from policy.ruleset import ALL
 
 PolicyPack(
     name="ml-tenancy",

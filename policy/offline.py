@@ -32,9 +32,9 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from policy.rules import ALL
 from policy.rules.pending import collecting
 from policy.rules.values import OFFLINE_UNKNOWN
+from policy.ruleset import ALL
 
 # The offline preview's marker for values the engine only learns after apply.
 UNKNOWN = OFFLINE_UNKNOWN

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from stacks.errors import Problem, did_you_mean, join_path
 from stacks.fields import invalid_fields, split_ref
-from stacks.model import Catalog, Registry, Sharing, Tenant, Workspace
+from stacks.model import CatalogFiles, Registry, Sharing, Tenant, Workspace
 from stacks.naming import COMPUTE_NAME, ENDPOINT_NAME, REGISTRY_NAME, RESOURCE_GROUP_NAME, WorkspaceNames
 from stacks.regions import intended_region, unknown_region
 
@@ -37,7 +37,7 @@ class Parsed:
     entra_tenant_id: str | None
     registry: Registry | None
     tenants: Mapping[int, Tenant]
-    catalog: Catalog | None
+    catalog: CatalogFiles | None
     sharing: Sharing | None
     raw_tenant_keys: tuple[str | None, ...]
     raw_workspace_refs: frozenset[str]

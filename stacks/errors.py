@@ -114,7 +114,7 @@ def model_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def describe(annotation: object, metadata: Sequence[object] = ()) -> str:
+def describe_type(annotation: object, metadata: Sequence[object] = ()) -> str:
     """A noun phrase for what ``annotation`` accepts: "a GUID (...)", "one of User, Group"."""
     for item in metadata:
         if isinstance(item, Allowed):
@@ -122,22 +122,22 @@ def describe(annotation: object, metadata: Sequence[object] = ()) -> str:
     origin = get_origin(annotation)
     if origin is Annotated:
         inner, *extra = get_args(annotation)
-        return describe(inner, extra)
+        return describe_type(inner, extra)
     if origin is Literal:
         return "one of " + ", ".join(map(str, get_args(annotation)))
     if _is_union(annotation):
         members = _members(annotation)
-        *first, last = dict.fromkeys(describe(m) for m in members)
+        *first, last = dict.fromkeys(describe_type(m) for m in members)
         return f"{', '.join(first)} or {last}" if first else last
     if origin in (tuple, list):
         item = get_args(annotation)[0]
         if get_origin(item) is Literal:
             return "a list of values from " + ", ".join(map(str, get_args(item)))
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return "a list of blocks, each " + describe(item)
-        return f"a list, each item {describe(item)}"
+            return "a list of blocks, each " + describe_type(item)
+        return f"a list, each item {describe_type(item)}"
     if origin is dict:
-        return f"a map of names to {describe(get_args(annotation)[1])}"
+        return f"a map of names to {describe_type(get_args(annotation)[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         required = [f.alias or n for n, f in annotation.model_fields.items() if f.is_required()]
         optional = [f.alias or n for n, f in annotation.model_fields.items() if not f.is_required()]
@@ -246,7 +246,7 @@ _RANGE_ERRORS = {"greater_than_equal", "greater_than", "less_than_equal", "less_
 def _message(item: dict[str, Any], where: _Location) -> str:
     kind = item["type"]
     value = item.get("input")
-    allowed = describe(where.annotation, where.metadata) if where.annotation is not None else ""
+    allowed = describe_type(where.annotation, where.metadata) if where.annotation is not None else ""
     if kind == "extra_forbidden":
         keys = model_keys(where.holder) if where.holder else []
         key = str(where.loc[-1])
@@ -297,7 +297,7 @@ def problems_from_validation(
             value = item.get("input")
             yield Problem(
                 join_path(*prefix, *at),
-                f"must be {describe(whole.annotation, whole.metadata)}; got {show(value)}",
+                f"must be {describe_type(whole.annotation, whole.metadata)}; got {show(value)}",
             )
             continue
         yield Problem(join_path(*prefix, *where.loc), _message(item, where))

@@ -18,7 +18,7 @@ from stacks.checks import Parsed, run_checks
 from stacks.errors import (
     ConfigError,
     Problem,
-    describe,
+    describe_type,
     did_you_mean,
     join_path,
     problems_from_validation,
@@ -26,7 +26,7 @@ from stacks.errors import (
     suggest,
 )
 from stacks.fields import GUID_ALLOWED, TENANT_KEY, WORKSPACE_KEY, ConfigModel, Guid
-from stacks.model import Catalog, PlatformConfig, Registry, Sharing, Tenant
+from stacks.model import CatalogFiles, PlatformConfig, Registry, Sharing, Tenant
 
 NAMESPACE = "ml-tenancy"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -72,7 +72,7 @@ def parse_config(
 
     registry = None
     if "registry" not in raw:
-        problems.append(Problem("registry", f"is required: the central registry, {describe(Registry)}"))
+        problems.append(Problem("registry", f"is required: the central registry, {describe_type(Registry)}"))
     else:
         registry = section(Registry, raw["registry"], "registry")
 
@@ -93,7 +93,7 @@ def parse_config(
         if tenant is not None:
             tenants[i] = tenant
 
-    catalog = section(Catalog, raw.get("catalog", {}), "catalog")
+    catalog = section(CatalogFiles, raw.get("catalog", {}), "catalog")
     sharing = section(Sharing, raw.get("sharing", {}), "sharing")
     tags, problem = _tags(raw.get("tags", {}))
     problems.extend(problem)

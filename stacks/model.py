@@ -99,7 +99,7 @@ class Registry(ConfigModel):
         return (self.primary_region, *self.additional_regions)
 
 
-class Catalog(ConfigModel):
+class CatalogFiles(ConfigModel):
     environments: tuple[Annotated[str, described(CATALOG_FILE_ALLOWED)], ...] = ()
     components: tuple[Annotated[str, described(CATALOG_FILE_ALLOWED)], ...] = ()
 
@@ -209,6 +209,6 @@ class PlatformConfig(ConfigModel):
     entra_tenant_id: Guid
     registry: Registry
     tenants: tuple[Tenant, ...] = ()
-    catalog: Catalog = Catalog()
+    catalog: CatalogFiles = CatalogFiles()
     sharing: Sharing = Sharing()
     tags: dict[str, str] = Field(default_factory=dict)

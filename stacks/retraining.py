@@ -35,7 +35,7 @@ Minute = Annotated[WholeNumber, described("a minute, 0-59")]
 MonthDay = Annotated[WholeNumber, described("a day of the month, 1-31")]
 
 
-class AssetRef(ConfigModel):
+class AssetVersion(ConfigModel):
     name: AssetName
     version: Version
 
@@ -93,9 +93,9 @@ class RetrainingJob(ConfigModel):
 
     name: JobName
     pipeline: Annotated[str, described("a project-relative pipeline YAML, such as catalog/pipelines/retrain.yml")]
-    data: AssetRef
+    data: AssetVersion
     data_input: Annotated[str, described("the name of a data input of the pipeline")] = "training_data"
-    base_model: AssetRef | None = None
+    base_model: AssetVersion | None = None
     model: AssetName | None = None
     parameters: dict[str, ScalarParameter] = Field(default_factory=dict)
     compute: str | None = None

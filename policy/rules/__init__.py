@@ -1,39 +1,5 @@
-"""Every rule of the ml-tenancy policy pack.
+"""The pack's rules, one module per kind of resource; ``policy.ruleset`` lists them all.
 
-``ALL`` is what the pack registers (``policy/__main__.py``) and what the offline runner
-runs (``policy.offline``); each module holds the rules of one kind of resource.
+The modules import each other and ``stacks`` (roles, the access plan's description format) only;
+this package's ``__init__`` imports nothing, so importing one rule module never loads the rest.
 """
-
-from __future__ import annotations
-
-from pulumi_policy import Policy
-
-from policy.rules import (
-    access,
-    compute,
-    containerregistry,
-    isolation,
-    keyvault,
-    monitoring,
-    protection,
-    registry,
-    storage,
-    tagging,
-    workspace,
-)
-
-ALL: list[Policy] = [
-    *access.RULES,
-    *isolation.RULES,
-    *registry.RULES,
-    *workspace.RULES,
-    *compute.RULES,
-    *storage.RULES,
-    *keyvault.RULES,
-    *containerregistry.RULES,
-    *monitoring.RULES,
-    *protection.RULES,
-    *tagging.RULES,
-]
-
-BY_NAME: dict[str, Policy] = {p.name: p for p in ALL}

@@ -14,7 +14,7 @@ from policy.rules.assignments import principal_key, principal_label, role_label,
 from policy.rules.define import ADVISORY, MANDATORY, resource_rule, stack_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import ROLE_ASSIGNMENT
-from policy.rules.values import MISSING, UNKNOWN, describe, get, text
+from policy.rules.values import MISSING, UNKNOWN, get, show_value, text
 from stacks.roles import GRANTABLE_ROLES, PRIVILEGED_ROLES, ROLE_GUIDS, Role
 
 _PRIVILEGED_GUIDS = frozenset(ROLE_GUIDS[r] for r in PRIVILEGED_ROLES)
@@ -81,7 +81,7 @@ def _principal_type(args: ResourceValidationArgs, report: ReportViolation) -> No
             "managed identity can fail with PrincipalNotFound"
         )
     elif value not in _PRINCIPAL_TYPES:
-        report(f"principalType '{describe(value)}' is not one of {', '.join(_PRINCIPAL_TYPES)}")
+        report(f"principalType '{show_value(value)}' is not one of {', '.join(_PRINCIPAL_TYPES)}")
 
 
 def _guid_name(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -94,7 +94,7 @@ def _guid_name(args: ResourceValidationArgs, report: ReportViolation) -> None:
             "deterministic GUID (uuid5 of scope, principal and role)"
         )
     elif not (isinstance(value, str) and is_guid(value)):
-        report(f"roleAssignmentName '{describe(value)}' is not a GUID")
+        report(f"roleAssignmentName '{show_value(value)}' is not a GUID")
 
 
 def _no_duplicates(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -118,7 +118,7 @@ def _no_duplicates(args: StackValidationArgs, report: ReportViolation) -> None:
             continue
         if role is MISSING or scope is MISSING:
             continue
-        scope_key = normalize(describe(scope))
+        scope_key = normalize(show_value(scope))
         grant = (principal, role, scope_key)
         if grant in by_grant:
             report(

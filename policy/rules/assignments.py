@@ -12,9 +12,8 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from policy.rules import values
 from policy.rules.arm import role_guid
-from policy.rules.values import MISSING, UNKNOWN, get, text
+from policy.rules.values import MISSING, UNKNOWN, get, show_value, text
 from stacks.access import tenants_from_description
 from stacks.roles import ROLE_BY_GUID
 
@@ -24,7 +23,7 @@ def role_of(props: Mapping[str, Any]) -> Any:
     value = get(props, "roleDefinitionId")
     if value is UNKNOWN or value is MISSING:
         return value
-    raw = values.describe(value)
+    raw = show_value(value)
     return role_guid(raw) or raw
 
 

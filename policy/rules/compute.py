@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 from policy.rules.define import ADVISORY, MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import ML_COMPUTE
-from policy.rules.values import MISSING, UNKNOWN, describe, get, same
+from policy.rules.values import MISSING, UNKNOWN, get, same, show_value
 
 
 def _local_auth_disabled(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -17,7 +17,7 @@ def _local_auth_disabled(args: ResourceValidationArgs, report: ReportViolation) 
     elif value is MISSING:
         report("properties.disableLocalAuth is not set, so local (key) authentication stays enabled; set it to true")
     elif value is not True:
-        report(f"properties.disableLocalAuth is {describe(value)}; set it to true so only Entra ID is accepted")
+        report(f"properties.disableLocalAuth is {show_value(value)}; set it to true so only Entra ID is accepted")
 
 
 def _scales_to_zero(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -32,7 +32,7 @@ def _scales_to_zero(args: ResourceValidationArgs, report: ReportViolation) -> No
     if minimum is UNKNOWN:
         known_after_apply("scaleSettings.minNodeCount")
     elif minimum is not MISSING and minimum != 0:
-        report(f"scaleSettings.minNodeCount is {describe(minimum)}: idle nodes keep running and billing; set it to 0")
+        report(f"scaleSettings.minNodeCount is {show_value(minimum)}: idle nodes keep running and billing; set it to 0")
 
 
 LOCAL_AUTH_DISABLED = resource_rule(

@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 from policy.rules.define import MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import CONTAINER_REGISTRY
-from policy.rules.values import MISSING, UNKNOWN, describe, get
+from policy.rules.values import MISSING, UNKNOWN, get, show_value
 
 
 def _admin_disabled(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -15,7 +15,7 @@ def _admin_disabled(args: ResourceValidationArgs, report: ReportViolation) -> No
     if value is UNKNOWN:
         known_after_apply("adminUserEnabled")
     elif value is not MISSING and value is not False:
-        report(f"adminUserEnabled is {describe(value)}; pull with managed identities (AcrPull) instead")
+        report(f"adminUserEnabled is {show_value(value)}; pull with managed identities (AcrPull) instead")
 
 
 ADMIN_DISABLED = resource_rule(

@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 from policy.rules.define import MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import KEY_VAULT
-from policy.rules.values import MISSING, UNKNOWN, describe, get
+from policy.rules.values import MISSING, UNKNOWN, get, show_value
 
 
 def _require_true(args: ResourceValidationArgs, report: ReportViolation, name: str, *, default: bool, why: str) -> None:
@@ -18,7 +18,7 @@ def _require_true(args: ResourceValidationArgs, report: ReportViolation, name: s
         if not default:
             report(f"properties.{name} is not set, and Azure's default is false; {why}")
     elif value is not True:
-        report(f"properties.{name} is {describe(value)}; {why}")
+        report(f"properties.{name} is {show_value(value)}; {why}")
 
 
 def _soft_delete(args: ResourceValidationArgs, report: ReportViolation) -> None:

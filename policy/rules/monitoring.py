@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 from policy.rules.define import ADVISORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import APP_INSIGHTS, LOG_ANALYTICS
-from policy.rules.values import MISSING, UNKNOWN, describe, get
+from policy.rules.values import MISSING, UNKNOWN, get, show_value
 
 
 def _check_disabled(args: ResourceValidationArgs, report: ReportViolation, *path: str) -> None:
@@ -18,7 +18,7 @@ def _check_disabled(args: ResourceValidationArgs, report: ReportViolation, *path
     elif value is MISSING:
         report(f"{where} is not set, so shared keys still authenticate; set it to true")
     elif value is not True:
-        report(f"{where} is {describe(value)}; set it to true so only Entra ID is accepted")
+        report(f"{where} is {show_value(value)}; set it to true so only Entra ID is accepted")
 
 
 def _app_insights(args: ResourceValidationArgs, report: ReportViolation) -> None:

@@ -12,7 +12,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 from policy.rules.define import ADVISORY, MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import STORAGE_ACCOUNT
-from policy.rules.values import MISSING, UNKNOWN, describe, get
+from policy.rules.values import MISSING, UNKNOWN, get, show_value
 
 _TLS_VERSIONS = ("TLS1_2", "TLS1_3")
 
@@ -24,7 +24,7 @@ def _tls_1_2(args: ResourceValidationArgs, report: ReportViolation) -> None:
     elif value is MISSING:
         report("minimumTlsVersion is not set, and Azure then accepts TLS 1.0; set it to TLS1_2")
     elif value not in _TLS_VERSIONS:
-        report(f"minimumTlsVersion is {describe(value)}; set it to TLS1_2")
+        report(f"minimumTlsVersion is {show_value(value)}; set it to TLS1_2")
 
 
 def _https_only(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -32,7 +32,7 @@ def _https_only(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if value is UNKNOWN:
         known_after_apply("enableHttpsTrafficOnly")
     elif value is not MISSING and value is not True:
-        report(f"enableHttpsTrafficOnly is {describe(value)}; storage must refuse plain HTTP")
+        report(f"enableHttpsTrafficOnly is {show_value(value)}; storage must refuse plain HTTP")
 
 
 def _no_public_blob_access(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -40,7 +40,7 @@ def _no_public_blob_access(args: ResourceValidationArgs, report: ReportViolation
     if value is UNKNOWN:
         known_after_apply("allowBlobPublicAccess")
     elif value is not MISSING and value is not False:
-        report(f"allowBlobPublicAccess is {describe(value)}; containers must not be readable anonymously")
+        report(f"allowBlobPublicAccess is {show_value(value)}; containers must not be readable anonymously")
 
 
 def _no_shared_key_access(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -50,7 +50,7 @@ def _no_shared_key_access(args: ResourceValidationArgs, report: ReportViolation)
     elif value is MISSING:
         report("allowSharedKeyAccess is not set, and Azure then accepts account keys; set it to false")
     elif value is not False:
-        report(f"allowSharedKeyAccess is {describe(value)}; set it to false so only Entra ID is accepted")
+        report(f"allowSharedKeyAccess is {show_value(value)}; set it to false so only Entra ID is accepted")
 
 
 TLS_1_2 = resource_rule(

@@ -119,7 +119,7 @@ def region(value: Any) -> str | None:
     return name.replace(" ", "").lower() if name else None
 
 
-def describe(value: Any) -> str:
+def show_value(value: Any) -> str:
     """How a value reads in a violation message."""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -10,7 +10,7 @@ from policy.rules.inventory import Inventory, Located
 from policy.rules.network import check_public_network_access
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import CONTAINER_REGISTRY, ML_WORKSPACE
-from policy.rules.values import MISSING, UNKNOWN, describe, get, same
+from policy.rules.values import MISSING, UNKNOWN, get, same, show_value
 
 _IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
 
@@ -21,7 +21,7 @@ def _no_v1_legacy_mode(args: ResourceValidationArgs, report: ReportViolation) ->
         known_after_apply("v1LegacyMode")
     elif value is not MISSING and value is not False:
         report(
-            f"v1LegacyMode is {describe(value)}: v1 legacy mode turns off the v2 API that registries, "
+            f"v1LegacyMode is {show_value(value)}: v1 legacy mode turns off the v2 API that registries, "
             "managed networks and online endpoints need"
         )
 
@@ -36,7 +36,7 @@ def _managed_identity(args: ResourceValidationArgs, report: ReportViolation) -> 
             "key vault and the registry"
         )
     elif not any(same(kind, t) for t in _IDENTITY_TYPES):
-        report(f"identity type is {describe(kind)}: the workspace needs a system- or user-assigned managed identity")
+        report(f"identity type is {show_value(kind)}: the workspace needs a system- or user-assigned managed identity")
 
 
 def _container_registry_of(workspace: Located, inventory: Inventory) -> Located | str | None:
@@ -52,7 +52,7 @@ def _container_registry_of(workspace: Located, inventory: Inventory) -> Located 
         urns = {s.urn for s in sources if s.resource_type == CONTAINER_REGISTRY}
         found = [r for r in inventory.container_registries if r.resource.urn in urns]
         return found[0] if len(found) == 1 else "containerRegistry"
-    arm = parse(describe(value))
+    arm = parse(show_value(value))
     if arm is None or arm.top is None or arm.top[0] != CONTAINER_REGISTRIES:
         return None
     found = [r for r in inventory.container_registries if r.matches(arm, arm.top[1])]
@@ -83,7 +83,7 @@ def _own_container_registry(args: StackValidationArgs, report: ReportViolation) 
             continue
         if registry is None:
             report(
-                f"containerRegistry {describe(value)} is not a container registry of this stack, "
+                f"containerRegistry {show_value(value)} is not a container registry of this stack, "
                 "so its admin user cannot be checked",
                 resource.urn,
             )

@@ -18,8 +18,8 @@ from google.protobuf import empty_pb2, struct_pb2
 from policy_kit import ENGINE_UNKNOWN, urn
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from policy.rules import ALL
 from policy.rules.resource_types import CONTAINER_REGISTRY, ML_WORKSPACE, ROLE_ASSIGNMENT
+from policy.ruleset import ALL
 from stacks.access import format_description
 
 PACK = Path(__file__).resolve().parents[2] / "policy"

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
-from policy.rules import ALL, BY_NAME
 from policy.rules.tagging import TAGGABLE_TYPES, UNTAGGABLE_TYPES
+from policy.ruleset import ALL, BY_NAME
 
 PACK = Path(__file__).resolve().parents[2] / "policy"
 ROOT = PACK.parent
@@ -71,7 +71,7 @@ def test_main_only_builds_the_pack_from_all():
     pack = next(c for c in calls if c.func.id == "PolicyPack")
     assert {k.arg: k.value for k in pack.keywords}["policies"].id == "ALL"
     imports = {(n.module, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
-    assert ("policy.rules", "ALL") in imports
+    assert ("policy.ruleset", "ALL") in imports
     # The pack is the module's last statement, after the project root went on sys.path.
     assert isinstance(tree.body[-1], ast.Expr) and tree.body[-1].value is pack
     assert "sys.path.insert(0" in ast.unparse(tree)
