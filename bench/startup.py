@@ -163,7 +163,8 @@ def verdicts(rows: list[Row]) -> list[str]:
     ]
     for name in ("ml-tenancy --help", "mlt-postdeploy --help"):
         value = by[name].median
-        lines.append(f"{name}: {value:.2f} s (target under {HELP_TARGET:g} s) -> {'ok' if value < HELP_TARGET else 'MISSED'}")
+        verdict = "ok" if value < HELP_TARGET else "MISSED"
+        lines.append(f"{name}: {value:.2f} s (target under {HELP_TARGET:g} s) -> {verdict}")
     return lines
 
 
