@@ -17,6 +17,7 @@ from stacks.errors import Problem, did_you_mean, join_path
 from stacks.fields import invalid_fields, split_ref
 from stacks.model import CatalogFiles, Registry, Sharing, Tenant, Workspace
 from stacks.naming import COMPUTE_NAME, ENDPOINT_NAME, REGISTRY_NAME, RESOURCE_GROUP_NAME, WorkspaceNames
+from stacks.promotion import Promotion, promotion_problems
 from stacks.regions import intended_region, unknown_region
 
 T = TypeVar("T")
@@ -46,6 +47,7 @@ class Parsed:
     opaque_tenants: frozenset[str | None] = frozenset()
     # False when the environment name itself is reported: names derived from it are not checked.
     environment_valid: bool = True
+    promotions: tuple[Promotion | None, ...] = ()
 
 
 def run_checks(p: Parsed) -> list[Problem]:
@@ -56,6 +58,7 @@ def run_checks(p: Parsed) -> list[Problem]:
         *_workspace_names(p),
         *_catalog(p),
         *_sharing(p),
+        *promotion_problems(p.promotions, p.entra_tenant_id, p.registry.name if p.registry else None),
     ]
 
 

@@ -27,10 +27,13 @@ from stacks.errors import (
 )
 from stacks.fields import GUID_ALLOWED, TENANT_KEY, WORKSPACE_KEY, ConfigModel, Guid
 from stacks.model import CatalogFiles, PlatformConfig, Registry, Sharing, Tenant
+from stacks.promotion import Promotion
 
 NAMESPACE = "ml-tenancy"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TOP_LEVEL_KEYS = ("entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "tags")
+TOP_LEVEL_KEYS = (
+    "entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "promotions", "tags",
+)
 _ENVIRONMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 ENVIRONMENT_ALLOWED = "1-20 letters, digits, '-' or '_', starting with a letter or digit"
 # Azure tag names may not contain these; values are at most 256 characters.
@@ -95,6 +98,15 @@ def parse_config(
 
     catalog = section(CatalogFiles, raw.get("catalog", {}), "catalog")
     sharing = section(Sharing, raw.get("sharing", {}), "sharing")
+    raw_promotions = raw.get("promotions", [])
+    if not isinstance(raw_promotions, list):
+        problems.append(Problem(
+            "promotions",
+            "must be a list of promotion blocks, each starting with '- from: {registry: ...}'; "
+            f"got {show(raw_promotions)}",
+        ))
+        raw_promotions = []
+    promotions = tuple(section(Promotion, item, "promotions", i) for i, item in enumerate(raw_promotions))
     tags, problem = _tags(raw.get("tags", {}))
     problems.extend(problem)
 
@@ -108,6 +120,7 @@ def parse_config(
                 tenants=tenants,
                 catalog=catalog,
                 sharing=sharing,
+                promotions=promotions,
                 raw_tenant_keys=tuple(_raw_key(t) for t in raw_tenants),
                 raw_workspace_refs=_raw_workspace_refs(raw_tenants),
                 opaque_tenants=frozenset(opaque),
@@ -124,6 +137,7 @@ def parse_config(
         tenants=tuple(tenants[i] for i in sorted(tenants)),
         catalog=catalog,
         sharing=sharing,
+        promotions=promotions,
         tags=tags,
     )
 

@@ -22,6 +22,7 @@ from stacks.fields import (
     described,
     non_empty,
 )
+from stacks.promotion import Promotion
 from stacks.retraining import RetrainingJob
 
 REGISTRY_ALLOWED = "a registry name: 3-32 letters, digits, '_' or '-', starting with a letter or digit"
@@ -211,4 +212,5 @@ class PlatformConfig(ConfigModel):
     tenants: tuple[Tenant, ...] = ()
     catalog: CatalogFiles = CatalogFiles()
     sharing: Sharing = Sharing()
+    promotions: tuple[Promotion, ...] = ()
     tags: dict[str, str] = Field(default_factory=dict)
