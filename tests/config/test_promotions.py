@@ -8,7 +8,9 @@ import pytest
 
 from tests.config.helpers import ENTRA, JARGON, OTHER_ENTRA, SUB_A, edited, parse, problems_of, set_
 
-SOURCE = {"registry": "mlreg-lab", "subscriptionId": SUB_A, "resourceGroup": "rg-mlreg-lab", "entraTenantId": OTHER_ENTRA}
+SOURCE = {
+    "registry": "mlreg-lab", "subscriptionId": SUB_A, "resourceGroup": "rg-mlreg-lab", "entraTenantId": OTHER_ENTRA,
+}
 
 
 def promotion(**overrides):
