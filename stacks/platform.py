@@ -13,6 +13,7 @@ from components.tenant import Tenant, TenantArgs
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
 from stacks.model import PlatformConfig
+from stacks.offboarding import check_offboarding, granted_topology
 from stacks.topology import Topology
 
 
@@ -31,6 +32,7 @@ def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
 
 
 def build_platform(config: PlatformConfig) -> Platform:
+    check_offboarding(config)
     topology = Topology.of(config)
     reg = config.registry
     providers = subscription_providers(topology.subscriptions, config.entra_tenant_id)
@@ -57,12 +59,13 @@ def build_platform(config: PlatformConfig) -> Platform:
                 registry_id=topology.registry_id,
                 providers=providers,
                 tags=base_tags(config, tenant.key),
+                offboarding=tenant.offboarding,
             ),
         )
         for tenant in config.tenants
     }
     workspaces = {ref: ws for t in tenants.values() for ref, ws in t.workspaces.items()}
-    grants = plan_role_grants(topology)
+    grants = plan_role_grants(granted_topology(config))
     access = Access(
         "access",
         AccessArgs(
