@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from preview.diff import AssignmentRef, ChangeSet, Refusal, ResourceChange, Rename
+from preview.diff import AssignmentRef, ChangeSet, Refusal, Rename, ResourceChange
 from preview.replacements import rule_for
 from stacks.roles import PRIVILEGED_ROLES, Role
 
@@ -62,7 +62,8 @@ def refusal_line(r: Refusal) -> str:
 def replace_line(c: ResourceChange) -> str:
     order = "deleted first, then created" if c.resource.delete_before_replace else "created first, then deleted"
     stateful = " — its data is lost" if c.was_protected or _stateful(c.resource.type) else ""
-    return f"replace {c.resource.type} {c.resource.name}: {', '.join(c.replaced_by)} changes ({order}){stateful}"
+    return (f"replace `{c.resource.type}` `{c.resource.name}`: {', '.join(c.replaced_by)} changes "
+            f"({order}){stateful}")
 
 
 def _stateful(type_: str) -> bool:
@@ -73,31 +74,41 @@ def _stateful(type_: str) -> bool:
 
 
 def markdown(a: Attention, exit_code: int, exit_reason: str) -> str:
-    lines = [f"### Needs a human\n\nVerdict: **{exit_reason}** (exit code {exit_code})."]
+    head = f"### Needs a human\n\nVerdict: **{exit_reason}** (exit code {exit_code})."
     if a.is_empty:
-        return lines[0] + "\n\nNothing: no protected change, no replace, no new broad grant, no warning."
+        return head + "\n\nNothing: no protected change, no replace, no new broad grant, no warning."
+    blocks = [head]
+
+    def block(title: str, items: list[str]) -> None:
+        shown = [f"- {item}" for item in items[:_LISTED]]
+        if len(items) > _LISTED:
+            shown.append(f"- … and {len(items) - _LISTED} more (review-full.md)")
+        blocks.append(title + "\n\n" + "\n".join(shown))
+
     if a.refusals:
-        lines.append(f"**pulumi up will refuse this** ({len(a.refusals)} protected "
-                     f"resource{'s' if len(a.refusals) != 1 else ''}; offboard the tenant first, see the README):")
-        lines += [f"- {r.action} `{r.resource.type}` `{r.resource.name}`: {r.why}" for r in a.refusals[:40]]
-        if len(a.refusals) > 40:
-            lines.append(f"- … and {len(a.refusals) - 40} more (review-full.md)")
-    if a.replaces or a.renames:
-        lines.append(f"**Replaced** ({len(a.replaces) + len(a.renames)}): Azure deletes and recreates these.")
-        lines += [f"- {replace_line(c)}" for c in a.replaces[:40]]
-        lines += [f"- replace `{r.old.type}` `{r.old.name}` → `{r.new.name}` (key renamed)" for r in a.renames[:40]]
+        block(f"**pulumi up will refuse this** ({len(a.refusals)} protected resource"
+              f"{'s' if len(a.refusals) != 1 else ''}; to take a tenant off the platform use offboarding, see "
+              "the README):",
+              [f"{r.action} `{r.resource.type}` `{r.resource.name}`: {r.why}" for r in a.refusals])
+    renames = [r for r in a.renames if r.old.is_azure]
+    if a.replaces or renames:
+        block(f"**Replaced** ({len(a.replaces) + len(renames)}): Azure deletes and recreates these.",
+              [replace_line(c) for c in a.replaces]
+              + [f"replace `{r.old.type}` `{r.old.name}` → `{r.new.name}` (key renamed; "
+                 f"{'deleted first' if r.new.delete_before_replace else 'created first'})" for r in renames])
     if a.broad_grants:
-        lines.append(f"**New broad grants** ({len(a.broad_grants)}):")
-        lines += [f"- {g.role} for {g.principal} on `{g.scope}`" for g in a.broad_grants[:40]]
+        block(f"**New broad grants** ({len(a.broad_grants)}):",
+              [f"{g.role} for {g.principal} on `{g.scope}`" for g in a.broad_grants])
     if a.mandatory:
-        lines.append(f"**Policy**: {a.mandatory} mandatory violation(s), listed under Policy.")
+        blocks.append(f"**Policy**: {a.mandatory} mandatory violation(s), listed under Policy.")
     if a.offboarding:
-        lines.append("**Offboarding**:")
-        lines += [f"- {o}" for o in a.offboarding]
+        block("**Offboarding**:", list(a.offboarding))
     if a.warnings:
-        lines.append(f"**Warnings** ({len(a.warnings)}):")
-        lines += [f"- {w}" for w in a.warnings[:40]]
-    return "\n\n".join(lines)
+        block(f"**Warnings** ({len(a.warnings)}):", list(a.warnings))
+    return "\n\n".join(blocks)
+
+
+_LISTED = 40
 
 
 def has_rule(type_: str) -> bool:

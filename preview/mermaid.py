@@ -255,7 +255,8 @@ def _aggregated_edges(config: PlatformConfig, reg_node: str, node_of: dict[str, 
             f"{share.asset_kind} {share.asset_name}:{share.version}")
     for push in sharing.push:
         for ref in push.to:
-            add(PUSH, reg_node, node_of.get(ref, workspace_id(ref)), f"{push.model}:{push.version} {push.endpoint.kind}")
+            add(PUSH, reg_node, node_of.get(ref, workspace_id(ref)),
+                f"{push.model}:{push.version} {push.endpoint.kind}")
     for pull in sharing.pull:
         for ref in pull.into:
             add(PULL, reg_node, node_of.get(ref, workspace_id(ref)),

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class ReplaceRule:
     path_inputs: tuple[str, ...]   # URL path parameters (name, resource group, parents, scope)

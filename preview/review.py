@@ -258,7 +258,8 @@ def _changes(ctx: ReviewContext, changes: ChangeSet, limit: int | None = None) -
     if baseline_stack and baseline_stack != ctx.stack:
         title += f"\n\nThe baseline is a preview of stack {code(baseline_stack)}, not {code(ctx.stack)}."
     if changes.is_empty:
-        return f"{title}\n\nNo changes: resources, role assignments, catalog and sharing are the same as in the baseline."
+        return (f"{title}\n\nNo changes: resources, role assignments, catalog and sharing are the same as in "
+                "the baseline.")
 
     def scope(scope_id: str) -> str:
         # A removed assignment may name a workspace no longer in the topology; short_scope then
