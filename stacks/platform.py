@@ -91,6 +91,8 @@ def export_outputs(platform: Platform) -> None:
     """Outputs the post-deploy step and people read; names are deterministic, ids come from Azure."""
     cfg = platform.topology.config
     reg = platform.registry.registry
+    # Post-deploy refuses an outputs file of another stack; the stack's name says which one it is.
+    pulumi.export("stack", pulumi.get_stack())
     pulumi.export(
         "registry",
         {
