@@ -124,8 +124,8 @@ def _load(ctx: typer.Context, stack: str):
     quiet_sdk_logging()
     project_dir = (ctx.obj or {}).get("project_dir", PROJECT_DIR)
     cfg = load_stack_file(stack, project_dir)
-    check_retraining(cfg, project_dir)
     check_catalog(cfg, project_dir, source=f"Pulumi.{stack}.yaml")
+    check_retraining(cfg, project_dir)
     check_offboarding(cfg, source=f"Pulumi.{stack}.yaml")
     return cfg, project_dir
 

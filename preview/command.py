@@ -141,8 +141,9 @@ def run_preview(stack: str, *, project_dir: Path, out: Path, against: Path | Non
     raw = raw_from_stack_file(path)
     # Validate everything before the engine starts: nothing is registered for an invalid config.
     config = parse_config(raw, environment=stack, project_dir=project_dir, source=path.name)
-    check_retraining_jobs(config, project_dir)
+    # The catalog first: a broken component file is the cause of any retraining problem it makes.
     check_catalog(config, project_dir, source=path.name)
+    check_retraining_jobs(config, project_dir)
     check_offboarding(config, source=path.name)
     from preview.engine import run_program
 

@@ -354,10 +354,10 @@ def load_from_pulumi() -> PlatformConfig:
 
     stack = pulumi.get_stack()
     config = parse_config(raw_from_pulumi_config(), environment=stack, source=f"config of stack '{stack}'")
-    check_retraining_jobs(config)
     from stacks.catalog_check import check_catalog
 
     check_catalog(config, PROJECT_DIR, source=f"config of stack '{stack}'")
+    check_retraining_jobs(config)
     return config
 
 
