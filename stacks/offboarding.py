@@ -18,6 +18,8 @@ from stacks.model import PlatformConfig
 from stacks.topology import Topology
 
 HANDOVER, DELETE = "handover", "delete"
+# Tag on every resource of a tenant being offboarded; the protection policy accepts it in place of protect.
+OFFBOARDING_TAG = "offboarding"
 
 STEP_ONE = {
     HANDOVER: "stop protecting its resources, mark them retain-on-delete, remove the platform's role "

@@ -13,7 +13,7 @@ from components.tenant import Tenant, TenantArgs
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
 from stacks.model import PlatformConfig
-from stacks.offboarding import check_offboarding, granted_topology
+from stacks.offboarding import OFFBOARDING_TAG, check_offboarding, granted_topology
 from stacks.topology import Topology
 
 
@@ -58,7 +58,9 @@ def build_platform(config: PlatformConfig) -> Platform:
                 entra_tenant_id=config.entra_tenant_id,
                 registry_id=topology.registry_id,
                 providers=providers,
-                tags=base_tags(config, tenant.key),
+                # The tag tells the policy pack (and anyone in the portal) why protection is off.
+                tags={**base_tags(config, tenant.key), **({OFFBOARDING_TAG: tenant.offboarding}
+                                                          if tenant.offboarding else {})},
                 offboarding=tenant.offboarding,
             ),
         )
