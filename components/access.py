@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization
 
+from components.lifecycle import REPLACE_OPTIONS
 from stacks.access import RoleGrant
 
 
@@ -52,6 +53,9 @@ class Access(pulumi.ComponentResource):
                     parent=self,
                     provider=args.providers[grant.scope.subscription_id],
                     depends_on=[scope_owner] if scope_owner is not None else [],
+                    # A new principal or scope replaces the assignment under the same GUID name; Azure
+                    # refuses to re-point an existing name, so the old one goes first.
+                    **REPLACE_OPTIONS,
                 ),
             )
         self.register_outputs({"count": len(self.assignments)})

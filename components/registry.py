@@ -8,7 +8,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import monitor, operationalinsights, resources
 
-from components.providers import with_provider
+from components.lifecycle import resource_options
 
 # Data-plane audit events: who read (pulled) and who wrote (shared) which asset version.
 AUDIT_LOG_CATEGORIES = ("RegistryAssetReadEvent", "RegistryAssetWriteEvent")
@@ -38,7 +38,7 @@ class MlRegistry(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ml-tenancy:platform:Registry", name, None, opts)
-        child = with_provider(args.provider, self)
+        child = resource_options(args.provider, self)
 
         self.resource_group = resources.ResourceGroup(
             f"{name}-rg",
@@ -68,7 +68,7 @@ class MlRegistry(pulumi.ComponentResource):
             # Primary region first: the service treats the first entry as the home region.
             region_details=[_region(region) for region in args.regions],
             tags=args.tags,
-            opts=with_provider(args.provider, self, protect=True),
+            opts=resource_options(args.provider, self, stateful=True),
         )
         self.audit = monitor.DiagnosticSetting(
             f"{name}-audit",

@@ -18,6 +18,7 @@ class TenantArgs:
     registry_id: str
     providers: Mapping[str, pulumi.ProviderResource]
     tags: dict[str, str] = field(default_factory=dict)
+    offboarding: str | None = None  # see components.lifecycle
 
 
 class TenantResources(pulumi.ComponentResource):
@@ -37,6 +38,7 @@ class TenantResources(pulumi.ComponentResource):
                     registry_id=args.registry_id,
                     provider=args.providers[site.subscription_id],
                     tags=args.tags,
+                    offboarding=args.offboarding,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )

@@ -15,7 +15,7 @@ from pulumi_azure_native import (
 )
 from pulumi_azure_native import machinelearningservices as ml
 
-from components.providers import with_provider
+from components.lifecycle import resource_options
 from stacks.model import Compute
 from stacks.naming import WorkspaceNames
 
@@ -32,6 +32,7 @@ class TenantWorkspaceArgs:
     registry_id: str
     provider: pulumi.ProviderResource
     tags: dict[str, str] = field(default_factory=dict)
+    offboarding: str | None = None  # see components.lifecycle
 
     @property
     def private(self) -> bool:
@@ -44,8 +45,8 @@ class TenantWorkspace(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TenantWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ml-tenancy:tenant:Workspace", name, None, opts)
-        child = with_provider(args.provider, self)
-        stateful = with_provider(args.provider, self, protect=True)
+        child = resource_options(args.provider, self, offboarding=args.offboarding)
+        stateful = resource_options(args.provider, self, stateful=True, offboarding=args.offboarding)
         n = args.names
         common = {"location": args.region, "tags": args.tags}
 

@@ -95,7 +95,10 @@ def registry_key(kind: str, name: str, version: str) -> str:
 def fingerprint(document: dict[str, Any], code_dir: Path | None = None) -> str:
     """A content hash of the SDK's view of an asset (tags excluded) and of its local code, if any."""
     digest = hashlib.sha256()
-    content = {k: v for k, v in document.items() if k != "tags"}
+    # A local code folder is hashed by content below; its absolute path would make the fingerprint
+    # differ per checkout and flag an unchanged component as changed under the same version.
+    dropped = {"tags", "code"} if code_dir is not None else {"tags"}
+    content = {k: v for k, v in document.items() if k not in dropped}
     digest.update(json.dumps(content, sort_keys=True, default=str).encode())
     if code_dir is not None and code_dir.is_dir():
         for file in sorted(p for p in code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):

@@ -96,6 +96,8 @@ class CapturingMonitor(MockMonitor):
                 parent=request.parent or None,
                 provider=provider,
                 protect=bool(request.protect),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                retain_on_delete=bool(request.retainOnDelete),
                 inputs=inputs,
                 dependencies=tuple(sorted(request.dependencies)),
                 subscription_id=self.azure_mocks.subscription_of(request.provider)

@@ -26,6 +26,9 @@ class CapturedResource:
     id: str | None = None
     # Per input, the resources its value comes from: tells whose identity an unknown principalId is.
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What `pulumi up` does when this resource is replaced or dropped from the program.
+    delete_before_replace: bool = False
+    retain_on_delete: bool = False
 
     @property
     def is_azure(self) -> bool:

@@ -3,14 +3,27 @@
 Flows between the same two nodes are merged into one arrow with one label line per asset, so a
 tenant that pulls five assets gets one dotted arrow rather than five overlapping ones; that and
 one subgraph per subscription keep the picture legible at twenty workspaces.
+
+Past ``AGGREGATE_OVER`` workspaces one node per workspace says nothing (a hundred identical
+"pull environment" labels) and grows past what Mermaid parses, so workspaces are drawn as one
+node per subscription and region with their count, and flows as one arrow per flow kind and node
+with counts; the workspaces of tenants that changed since the baseline keep a node of their own.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from stacks.model import PlatformConfig
 from stacks.topology import Topology, WorkspaceSite
+
+if TYPE_CHECKING:
+    from preview.diff import ChangeSet
+
+AGGREGATE_OVER = 25
+_MAX_LABEL_LINES = 3
 
 # Mermaid decodes "#<code>;" inside labels; these characters would otherwise end a label,
 # start an edge label, open HTML or a Markdown string.
@@ -70,7 +83,34 @@ class Edge:
     lines: tuple[str, ...]
 
 
-def topology_diagram(config: PlatformConfig, topology: Topology) -> str:
+def changed_tenants(changes: ChangeSet) -> frozenset[str]:
+    """Logical names and parents of every resource the change set touches (matched to sites below)."""
+    names: set[str] = set()
+    refs = [*changes.resources_added, *changes.resources_removed, *(c.resource for c in changes.resources_changed)]
+    refs += [r.new for r in changes.resources_renamed]
+    for ref in refs:
+        names.add(ref.name)
+        if ref.parent:
+            names.add(ref.parent.split("::", 1)[-1])
+    return frozenset(names)
+
+
+def _site_changed(site: WorkspaceSite, changed: frozenset[str]) -> bool:
+    prefix = f"{site.tenant.key}-{site.spec.key}"
+    return prefix in changed or site.tenant.key in changed
+
+
+def topology_diagram(
+    config: PlatformConfig,
+    topology: Topology,
+    changed: frozenset[str] = frozenset(),
+    aggregate: bool | None = None,
+) -> str:
+    """The diagram; ``aggregate`` None means: aggregate past AGGREGATE_OVER workspaces."""
+    if aggregate is None:
+        aggregate = len(topology.sites) > AGGREGATE_OVER
+    if aggregate:
+        return _aggregated(config, topology, changed)
     reg = config.registry
     reg_node = registry_id(config)
     out = ["flowchart LR"]
@@ -140,3 +180,94 @@ def _edges(config: PlatformConfig, reg_node: str) -> list[Edge]:
         for ref in pull.into:
             add(PULL, reg_node, workspace_id(ref), f"pull {pull.asset_kind} {pull.asset_name}:{pull.version}")
     return [Edge(flow, source, target, tuple(text)) for (flow, source, target), text in lines.items()]
+
+
+def _group_id(subscription: str, region: str) -> str:
+    return node_id("grp", f"{subscription.replace('-', '')}_{region}")
+
+
+def _aggregated(config: PlatformConfig, topology: Topology, changed: frozenset[str]) -> str:
+    reg = config.registry
+    reg_node = registry_id(config)
+    out = ["flowchart LR"]
+    out.append(f'  subgraph platform ["{label(f"registry subscription {reg.subscription_id}")}"]')
+    out.append(f'    {reg_node}[("{label(f"registry {reg.name}")}{_LINE}{label(reg.resource_group)}")]')
+    for i, region in enumerate(reg.regions):
+        text = label(region) + (f"{_LINE}primary" if i == 0 else "")
+        out.append(f'    {region_id(region)}(["{text}"])')
+    out.append("  end")
+
+    node_of: dict[str, str] = {}
+    shown: list[str] = []
+    groups: list[str] = []
+    for sub in _workspace_subscriptions(topology):
+        sites = [s for s in topology.sites if s.subscription_id == sub]
+        out.append(f'  subgraph {subscription_id(sub)} ["{label(f"subscription {sub}")}"]')
+        counts: Counter[str] = Counter()
+        for site in sites:
+            if _site_changed(site, changed):
+                node_of[site.ref] = workspace_id(site.ref)
+                shown.append(workspace_id(site.ref))
+                out.append(f'    {workspace_id(site.ref)}["{_workspace_label(site)}{_LINE}changed"]')
+            else:
+                node_of[site.ref] = _group_id(sub, site.spec.region)
+                counts[site.spec.region] += 1
+        for region, n in counts.items():
+            group = _group_id(sub, region)
+            groups.append(group)
+            text = f"{n} workspace{'s' if n != 1 else ''}{_LINE}{label(region)}"
+            out.append(f'    {group}["{text}"]')
+        out.append("  end")
+
+    edges = _aggregated_edges(config, reg_node, node_of)
+    links = [f"  {reg_node} --- {region_id(region)}" for region in reg.regions]
+    links.extend(f'  {e.source} {_ARROWS[e.flow]}|"{_LINE.join(e.lines)}"| {e.target}' for e in edges)
+    out.extend(links)
+    for name, style in _CLASSES.items():
+        out.append(f"  classDef {name} {style}")
+    out.append("  classDef changed fill:#fff8e1,stroke:#f9a825,stroke-width:2px")
+    out.append(f"  class {reg_node} registry")
+    out.append(f"  class {region_id(reg.primary_region)} primary")
+    if reg.additional_regions:
+        out.append(f"  class {','.join(region_id(r) for r in reg.additional_regions)} region")
+    if groups:
+        out.append(f"  class {','.join(groups)} workspace")
+    if shown:
+        out.append(f"  class {','.join(shown)} changed")
+    first = len(reg.regions)
+    for flow, style in _EDGE_STYLES.items():
+        indexes = [str(first + i) for i, e in enumerate(edges) if e.flow == flow]
+        if indexes:
+            out.append(f"  linkStyle {','.join(indexes)} {style}")
+    return "\n".join(out) + "\n"
+
+
+def _aggregated_edges(config: PlatformConfig, reg_node: str, node_of: dict[str, str]) -> list[Edge]:
+    """One arrow per (flow, node): how many flows it stands for and a few of their assets."""
+    flows: dict[tuple[str, str, str], list[str]] = {}
+
+    def add(flow: str, source: str, target: str, text: str) -> None:
+        flows.setdefault((flow, source, target), []).append(text)
+
+    sharing = config.sharing
+    for share in sharing.share:
+        add(SHARE, node_of.get(share.from_, workspace_id(share.from_)), reg_node,
+            f"{share.asset_kind} {share.asset_name}:{share.version}")
+    for push in sharing.push:
+        for ref in push.to:
+            add(PUSH, reg_node, node_of.get(ref, workspace_id(ref)),
+                f"{push.model}:{push.version} {push.endpoint.kind}")
+    for pull in sharing.pull:
+        for ref in pull.into:
+            add(PULL, reg_node, node_of.get(ref, workspace_id(ref)),
+                f"{pull.asset_kind} {pull.asset_name}:{pull.version}")
+    edges = []
+    for (flow, source, target), texts in flows.items():
+        distinct = list(dict.fromkeys(texts))
+        lines = [label(f"{len(texts)} {flow}{'es' if flow == PUSH and len(texts) != 1 else ''}"
+                       f"{'s' if flow != PUSH and len(texts) != 1 else ''}")]
+        lines += [label(t) for t in distinct[:_MAX_LABEL_LINES]]
+        if len(distinct) > _MAX_LABEL_LINES:
+            lines.append(label(f"+{len(distinct) - _MAX_LABEL_LINES} more assets"))
+        edges.append(Edge(flow, source, target, tuple(lines)))
+    return edges

@@ -1,5 +1,9 @@
 """review.md: what a stack's preview would do, as Markdown for a pull-request comment.
 
+Two renderings of the same sections: ``render_review`` writes every table (review-full.md, the
+artifact) and ``render_comment`` fits one pull-request comment: it leads with what needs a human,
+then takes each section whole while the budget allows and its summary otherwise.
+
 Security reviewers read the role assignments before anything is applied, so every table of
 assignments is ordered by how much a grant allows (Contributor on a subscription first) rather
 than by scope id.
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from preview.diff import AssignmentRef, ChangeSet, FieldChange, ResourceRef, change_set
-from preview.mermaid import topology_diagram
+from preview.mermaid import changed_tenants, topology_diagram
 from preview.rows import GrantRow, grant_rows, short_scope
 from stacks.access import RoleGrant
 from stacks.model import PlatformConfig
@@ -46,19 +50,77 @@ class ReviewContext:
     baseline: dict[str, Any] | None = None  # an earlier preview.json to compare against
     policy_markdown: str | None = None
     postdeploy_markdown: str | None = None
+    attention_markdown: str | None = None  # "Needs a human", first after the header
+    policy_summary: str | None = None      # the policy section when the full one does not fit
+    postdeploy_summary: str | None = None
+
+    def changes(self) -> ChangeSet | None:
+        return change_set(self.baseline, self.document) if self.baseline is not None else None
+
+
+# GitHub refuses comments over 65,536 characters; the rest is headroom for the comment's own framing.
+COMMENT_LIMIT = 60_000
+FULL_NAME = "review-full.md"
+
+
+@dataclass(frozen=True)
+class Section:
+    full: str
+    compact: str
+
+
+def _sections(ctx: ReviewContext) -> list[Section]:
+    changes = ctx.changes()
+    sections = [Section(_header(ctx), _header(ctx))]
+    if ctx.attention_markdown is not None:
+        sections.append(Section(ctx.attention_markdown, ctx.attention_markdown))
+    if changes is not None:
+        sections.append(Section(_changes(ctx, changes), _changes(ctx, changes, limit=15)))
+    if ctx.policy_markdown is not None:
+        full = f"### Policy\n\n{ctx.policy_markdown.strip()}"
+        summary = ctx.policy_summary if ctx.policy_summary is not None else ctx.policy_markdown
+        sections.append(Section(full, f"### Policy\n\n{summary.strip()}"))
+    sections.append(Section(_assignments(ctx), _assignments_summary(ctx)))
+    changed = changed_tenants(changes) if changes is not None else frozenset()
+    sections.append(Section(_topology(ctx, changed), _topology(ctx, changed, aggregate=True)))
+    if ctx.postdeploy_markdown is not None:
+        summary = ctx.postdeploy_summary if ctx.postdeploy_summary is not None else ctx.postdeploy_markdown
+        sections.append(Section(f"### Post-deploy plan\n\n{ctx.postdeploy_markdown.strip()}",
+                                f"### Post-deploy plan\n\n{summary.strip()}"))
+    return sections
 
 
 def render_review(ctx: ReviewContext) -> str:
-    sections = [_header(ctx)]
-    if ctx.baseline is not None:
-        sections.append(_changes(ctx, change_set(ctx.baseline, ctx.document)))
-    if ctx.policy_markdown is not None:
-        sections.append(f"### Policy\n\n{ctx.policy_markdown.strip()}")
-    sections.append(_assignments(ctx))
-    sections.append(f"### Topology\n\n```mermaid\n{topology_diagram(ctx.config, ctx.topology)}```")
-    if ctx.postdeploy_markdown is not None:
-        sections.append(f"### Post-deploy plan\n\n{ctx.postdeploy_markdown.strip()}")
-    return "\n\n".join(sections) + "\n"
+    """Every section whole: the artifact (review-full.md)."""
+    return "\n\n".join(s.full for s in _sections(ctx)) + "\n"
+
+
+def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> str:
+    """review.md: every section whole if that fits in ``limit`` characters, else summaries, upgraded
+    to whole sections in reading order while they still fit."""
+    sections = _sections(ctx)
+    whole = "\n\n".join(s.full for s in sections) + "\n"
+    if len(whole) <= limit:
+        return whole
+    pointer = (f"_This stack is too large for one comment: sections marked (summary) are complete in "
+               f"`{FULL_NAME}`, in the run's artifact._")
+    chosen = [s.compact for s in sections]
+    size = sum(len(c) + 2 for c in chosen) + len(pointer) + 2
+    for i, s in enumerate(sections):
+        grow = len(s.full) - len(s.compact)
+        if grow > 0 and size + grow <= limit:
+            chosen[i] = s.full
+            size += grow
+    text = "\n\n".join([chosen[0], pointer, *chosen[1:]]) + "\n"
+    if len(text) > limit:  # summaries alone too large: cut at a line and say so
+        cut = text[: limit - 200].rsplit("\n", 1)[0]
+        text = cut + f"\n\n… cut to fit one comment; the whole review is `{FULL_NAME}` in the artifact.\n"
+    return text
+
+
+def _topology(ctx: ReviewContext, changed: frozenset[str], aggregate: bool | None = None) -> str:
+    diagram = topology_diagram(ctx.config, ctx.topology, changed=changed, aggregate=aggregate)
+    return f"### Topology\n\n```mermaid\n{diagram}```"
 
 
 # --- Markdown primitives -------------------------------------------------------------------
@@ -166,6 +228,23 @@ def _assignments(ctx: ReviewContext) -> str:
     return f"### Role assignments ({len(rows)})\n\n{body}"
 
 
+def _assignments_summary(ctx: ReviewContext, rows_kept: int = 40) -> str:
+    """The broadest grants as rows, the rest as counts per role and kind of scope."""
+    rows = sorted_rows(ctx.grants, ctx.topology)
+    broad = [r for r in rows if risk(r.role, r.scope_id) <= (1, 1)][:rows_kept]
+    counts = Counter((r.role, scope_kind(r.scope_id)) for r in rows)
+    by_count = table(("Role", "Scope kind", "Assignments"),
+                     ((cell(role), kind, str(n)) for (role, kind), n in
+                      sorted(counts.items(), key=lambda item: (_ROLE_RANK.get(item[0][0], 0), item[0]))))
+    listed = table(
+        ("Principal", "Object id", "Type", "Role", "Scope", "Why"),
+        ((cell(r.principal), _object_id(r.object_id), cell(r.principal_type), cell(r.role), cell(r.scope),
+          cell(r.why)) for r in broad),
+    )
+    return (f"### Role assignments ({len(rows)}, summary)\n\n{by_count}\n\n"
+            f"Broadest first ({len(broad)} of {len(rows)}; all of them in `{FULL_NAME}`):\n\n{listed}")
+
+
 def _object_id(text: str) -> str:
     """A GUID as code; a managed identity's placeholder says that Azure assigns it at creation."""
     if len(text) == 36 and text.count("-") == 4:
@@ -173,31 +252,42 @@ def _object_id(text: str) -> str:
     return cell(text if "after apply" in text else f"({text}, known after apply)")
 
 
-def _changes(ctx: ReviewContext, changes: ChangeSet) -> str:
-    title = "### Changes since the baseline"
+def _changes(ctx: ReviewContext, changes: ChangeSet, limit: int | None = None) -> str:
+    title = "### Changes since the baseline" + (" (summary)" if limit is not None else "")
     baseline_stack = (ctx.baseline or {}).get("stack")
     if baseline_stack and baseline_stack != ctx.stack:
         title += f"\n\nThe baseline is a preview of stack {code(baseline_stack)}, not {code(ctx.stack)}."
     if changes.is_empty:
-        return f"{title}\n\nNo changes: resources and role assignments are the same as in the baseline."
+        return (f"{title}\n\nNo changes: resources, role assignments, catalog and sharing are the same as in "
+                "the baseline.")
 
     def scope(scope_id: str) -> str:
         # A removed assignment may name a workspace no longer in the topology; short_scope then
         # keeps the full id, which stays unambiguous.
         return short_scope(scope_id, ctx.topology)
 
+    def cap(items: Sequence[Any]) -> tuple[Sequence[Any], str]:
+        if limit is None or len(items) <= limit:
+            return items, ""
+        return items[:limit], f"\n\n… and {len(items) - limit} more in `{FULL_NAME}`."
+
     parts = [
         f"{title}\n\n"
-        f"Role assignments: {len(changes.assignments_added)} added, {len(changes.assignments_removed)} removed, "
-        f"{len(changes.assignments_changed)} changed. Resources: {len(changes.resources_added)} added, "
-        f"{len(changes.resources_removed)} removed, {len(changes.resources_changed)} changed."
+        f"Resources: {len(changes.resources_added)} added, {len(changes.deleted)} deleted, "
+        f"{len(changes.released)} released (kept in Azure), {len(changes.replaces) + len(changes.resources_renamed)} "
+        f"replaced, {len(changes.updates)} updated in place. Role assignments: {len(changes.assignments_added)} "
+        f"added, {len(changes.assignments_removed)} removed, {len(changes.assignments_changed)} changed. "
+        f"Catalog: {len(changes.catalog)} changed. Sharing: {len(changes.sharing_added)} flows added, "
+        f"{len(changes.sharing_removed)} removed."
     ]
     if changes.assignments_added:
-        parts.append(_assignment_table("Role assignments added", changes.assignments_added, scope))
+        rows, more = cap(sorted(changes.assignments_added, key=_assignment_order))
+        parts.append(_assignment_table("Role assignments added", rows, scope) + more)
     if changes.assignments_removed:
-        parts.append(_assignment_table("Role assignments removed", changes.assignments_removed, scope))
+        rows, more = cap(sorted(changes.assignments_removed, key=_assignment_order))
+        parts.append(_assignment_table("Role assignments removed", rows, scope) + more)
     if changes.assignments_changed:
-        ordered = sorted(changes.assignments_changed, key=lambda c: _assignment_order(c.assignment))
+        ordered, more = cap(sorted(changes.assignments_changed, key=lambda c: _assignment_order(c.assignment)))
         parts.append(
             "#### Role assignments changed\n\n"
             + table(
@@ -207,25 +297,61 @@ def _changes(ctx: ReviewContext, changes: ChangeSet) -> str:
                      _field_changes(c.fields))
                     for c in ordered
                 ),
-            )
+            ) + more
         )
-    if changes.resources_added:
-        parts.append(_resource_table("Resources added", changes.resources_added))
-    if changes.resources_removed:
-        parts.append(_resource_table("Resources removed", changes.resources_removed))
-    if changes.resources_changed:
+    if changes.resources_changed or changes.resources_renamed:
+        ordered = sorted(changes.resources_changed, key=lambda c: (c.action != "replace", c.resource.type,
+                                                                   c.resource.name))
+        rows, more = cap(ordered)
+        lines = [
+            (c.action + (" (refused: protected)" if c.refused else ""), code(c.resource.type), code(c.resource.name),
+             _field_changes((*c.values, *c.fields)), ", ".join(code(k) for k in c.replaced_by),
+             _delete_first(c.resource))
+            for c in rows
+        ]
+        renames, more_renames = cap(changes.resources_renamed)
+        lines += [
+            ("replace (key renamed" + (", refused: protected)" if r.refused else ")"), code(r.old.type),
+             f"{code(r.old.name)} → {code(r.new.name)}", "logical name", "URN", _delete_first(r.new))
+            for r in renames
+        ]
         parts.append(
-            "#### Resources changed\n\n"
-            + table(
-                ("Type", "Name", "Changed inputs", "Other changes"),
-                (
-                    (code(c.resource.type), code(c.resource.name), ", ".join(code(k) for k in c.inputs),
-                     _field_changes(c.fields))
-                    for c in changes.resources_changed
-                ),
-            )
+            "#### Resources replaced or updated\n\n"
+            + table(("Action", "Type", "Name", "Before → after", "Replaced because", "Delete first"), lines)
+            + more + more_renames
         )
+    if changes.resources_removed:
+        rows, more = cap(changes.resources_removed)
+        parts.append(_resource_table("Resources removed", rows, removed=True) + more)
+    if changes.resources_added:
+        rows, more = cap(changes.resources_added)
+        parts.append(_resource_table("Resources added", rows) + more)
+    if changes.catalog:
+        parts.append("#### Catalog\n\n" + table(
+            ("Kind", "Name", "Version", "Change", "File"),
+            ((c.kind, code(c.name), code(c.version),
+              c.change + (" (post-deploy will block it: bump the version)" if c.change.startswith("changed") else ""),
+              code(c.path)) for c in changes.catalog),
+        ))
+    if changes.sharing_added or changes.sharing_removed:
+        rows = [("added", _flow(e)) for e in changes.sharing_added] + [
+            ("removed", _flow(e)) for e in changes.sharing_removed]
+        rows, more = cap(rows)
+        parts.append("#### Sharing\n\n" + table(("Change", "Flow"), rows) + more)
     return "\n\n".join(parts)
+
+
+def _flow(entry: dict[str, Any]) -> str:
+    asset = next((f"{k} {entry[k]}:{entry.get('version')}" for k in ("model", "data", "environment", "component")
+                  if k in entry), "")
+    where = entry.get("from") or ", ".join(entry.get("to") or entry.get("into") or [])
+    return cell(f"{entry.get('flow')} {asset} {where}".strip())
+
+
+def _delete_first(ref: ResourceRef) -> str:
+    if not ref.is_azure:
+        return ""
+    return "yes" if ref.delete_before_replace else "no"
 
 
 def _assignment_order(a: AssignmentRef) -> tuple:
@@ -243,11 +369,26 @@ def _assignment_table(title: str, refs: Sequence[AssignmentRef], scope: Callable
     )
 
 
-def _resource_table(title: str, refs: Sequence[ResourceRef]) -> str:
+def _resource_table(title: str, refs: Sequence[ResourceRef], removed: bool = False) -> str:
+    if not removed:
+        return f"#### {title}\n\n" + table(
+            ("Type", "Name", "Subscription", "Parent"),
+            ((code(r.type), code(r.name), code(r.subscription), code(r.parent)) for r in refs),
+        )
     return f"#### {title}\n\n" + table(
-        ("Type", "Name", "Subscription", "Parent"),
-        ((code(r.type), code(r.name), code(r.subscription), code(r.parent)) for r in refs),
+        ("Type", "Name", "Subscription", "What pulumi up does"),
+        ((code(r.type), code(r.name), code(r.subscription), _removal(r)) for r in refs),
     )
+
+
+def _removal(r: ResourceRef) -> str:
+    if not r.is_azure:
+        return "nothing in Azure"
+    if r.protect:
+        return "**refuses**: protected"
+    if r.retain_on_delete:
+        return "forgets it; Azure keeps it"
+    return "deletes it"
 
 
 def _field_changes(fields: Sequence[FieldChange]) -> str:
@@ -259,4 +400,9 @@ def _show(value: Any) -> str:
         return "(none)"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, dict | list):
+        import json
+
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return text if len(text) <= 120 else text[:117] + "…"
     return str(value)

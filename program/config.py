@@ -35,23 +35,10 @@ def load_from_pulumi(project_dir: Path = PROJECT_DIR, source: str | None = None)
     """
     import pulumi
 
+    from postdeploy.catalog_check import check_stack_inputs
+
     stack = pulumi.get_stack()
-    config = parse_config(
-        raw_from_pulumi_config(), environment=stack, project_dir=project_dir,
-        source=source or f"config of stack '{stack}'",
-    )
-    check_retraining_jobs(config, project_dir)
+    source = source or f"config of stack '{stack}'"
+    config = parse_config(raw_from_pulumi_config(), environment=stack, project_dir=project_dir, source=source)
+    check_stack_inputs(config, project_dir, source)
     return config
-
-
-def check_retraining_jobs(config: PlatformConfig, project_dir: Path = PROJECT_DIR) -> None:
-    """Cron syntax, time zones and pipeline parameters, so `pulumi up` refuses a bad job too.
-
-    Checking them loads the pipelines with azure-ai-ml, which is imported only when there are jobs.
-    """
-    if any(ws.retraining for tenant in config.tenants for ws in tenant.workspaces):
-        from postdeploy.clients import quiet_sdk_logging
-        from postdeploy.schedules import check_retraining
-
-        quiet_sdk_logging()  # the SDK announces every experimental class it loads
-        check_retraining(config, project_dir)

@@ -13,6 +13,7 @@ from components.tenant import TenantArgs, TenantResources
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
 from stacks.model import PlatformConfig
+from stacks.offboarding import OFFBOARDING_TAG, granted_topology
 from stacks.topology import Topology
 
 
@@ -56,13 +57,16 @@ def build_platform(config: PlatformConfig) -> Platform:
                 entra_tenant_id=config.entra_tenant_id,
                 registry_id=topology.registry_id,
                 providers=providers,
-                tags=base_tags(config, tenant.key),
+                # The tag tells the policy pack (and anyone in the portal) why protection is off.
+                tags={**base_tags(config, tenant.key), **({OFFBOARDING_TAG: tenant.offboarding}
+                                                          if tenant.offboarding else {})},
+                offboarding=tenant.offboarding,
             ),
         )
         for tenant in config.tenants
     }
     workspaces = {ref: ws for t in tenants.values() for ref, ws in t.workspaces.items()}
-    grants = plan_role_grants(topology)
+    grants = plan_role_grants(granted_topology(config))
     access = Access(
         "access",
         AccessArgs(
@@ -88,6 +92,8 @@ def export_outputs(platform: Platform) -> None:
     """Outputs the post-deploy step and people read; names are deterministic, ids come from Azure."""
     cfg = platform.topology.config
     reg = platform.registry.registry
+    # Post-deploy refuses an outputs file of another stack; the stack's name says which one it is.
+    pulumi.export("stack", pulumi.get_stack())
     pulumi.export(
         "registry",
         {

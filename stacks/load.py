@@ -28,6 +28,7 @@ from stacks.errors import (
 from stacks.fields import GUID_ALLOWED, TENANT_KEY, WORKSPACE_KEY, ConfigModel, Guid
 from stacks.model import CatalogFiles, PlatformConfig, Registry, Sharing, Tenant
 from stacks.promotion import Promotion
+from stacks.yaml_source import DuplicateKeyError, load_yaml_file
 
 NAMESPACE = "ml-tenancy"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -307,9 +308,13 @@ def _raw_workspace_refs(raw_tenants: list[Any]) -> frozenset[str]:
 def raw_from_stack_file(path: Path) -> dict[str, Any]:
     """The project's keys from a Pulumi.<stack>.yaml, without the namespace prefix."""
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = load_yaml_file(path) or {}
+    except DuplicateKeyError as error:
+        raise ConfigError([Problem(path.name, str(error).removeprefix(f"{path.name}: "))], str(path)) from error
     except yaml.YAMLError as error:
         raise ConfigError([Problem(str(path), f"is not valid YAML: {error}")], str(path)) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem(str(path), f"cannot be read: {error}")], str(path)) from error
     config = document.get("config") if isinstance(document, dict) else None
     if config is None:
         config = {}

@@ -33,6 +33,7 @@ CATALOG_FILE_ALLOWED = "a project-relative path of an azure-ai-ml YAML file, suc
 
 MemberRoleKey = Literal["dataScientist", "computeOperator", "registryUser", "registryReader"]
 OwnerAccess = Literal["subscription", "workspace"]
+Offboarding = Literal["handover", "delete"]
 
 
 class Principal(ConfigModel):
@@ -84,6 +85,8 @@ class Tenant(ConfigModel):
     members: tuple[Member, ...] = ()
     owner_access: tuple[OwnerAccess, ...] = ("subscription", "workspace")
     workspaces: Annotated[tuple[Workspace, ...], non_empty("workspace (a block with key, subscriptionId, region)")]
+    # Taking the tenant off the platform, step 1 of 2 (see stacks.offboarding and the README).
+    offboarding: Offboarding | None = None
 
 
 class Registry(ConfigModel):

@@ -184,8 +184,13 @@ def test_log_analytics_local_auth():
 def test_stateful_resources_must_be_protected(resource_type):
     assert messages(protection.PROTECTED, resource_type, {}, protect=True) == []
     assert messages(protection.PROTECTED, resource_type, {}, protect=False) == [
-        "holds state that cannot be recreated; register it with protect=True"
+        "holds state that cannot be recreated; register it with protect=True "
+        "(or mark its tenant with offboarding: handover|delete to take it off the platform)"
     ]
+    # A tenant being offboarded has protection lifted on purpose, and says so in a tag.
+    for mode in ("handover", "delete"):
+        assert messages(protection.PROTECTED, resource_type, {"tags": {"offboarding": mode}}, protect=False) == []
+    assert messages(protection.PROTECTED, resource_type, {"tags": {"offboarding": "soon"}}, protect=False) != []
 
 
 def test_stateless_resources_need_no_protection():

@@ -186,7 +186,7 @@ def test_optional_sections_render_under_headings(dev):
 def test_baseline_equal_to_the_document_says_no_changes(dev):
     review = render_review(context(dev.raw, dev.document, baseline=copy.deepcopy(dev.document)))
     assert section(review, "### Changes since the baseline").strip() == (
-        "No changes: resources and role assignments are the same as in the baseline."
+        "No changes: resources, role assignments, catalog and sharing are the same as in the baseline."
     )
 
 
@@ -201,7 +201,8 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
 
     changes = section(render_review(context(dev.raw, dev.document, baseline=baseline)), "### Changes since")
     assert changes.splitlines()[1] == (
-        "Role assignments: 1 added, 0 removed, 1 changed. Resources: 9 added, 1 removed, 0 changed."
+        "Resources: 9 added, 1 deleted, 0 released (kept in Azure), 0 replaced, 0 updated in place. "
+        "Role assignments: 1 added, 0 removed, 1 changed. Catalog: 0 changed. Sharing: 0 flows added, 0 removed."
     )
     assert table_rows(section(changes, "#### Role assignments added"), HEADERS) == [
         ["grp-tenant4-ds", "`7c2e1f4a-3b5d-4e6f-8a9b-0c1d2e3f4d01`", "Group", "AzureML Data Scientist",
@@ -215,8 +216,9 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
     assert ["`azure-native:machinelearningservices:Workspace`", "`tenant4-ws1`", f"`{SUB_B}`",
             "`ml-tenancy:tenant:Workspace::tenant4-ws1`"] in added
     assert len(added) == 9
-    removed_rows = table_rows(section(changes, "#### Resources removed"), ["Type", "Name", "Subscription", "Parent"])
-    assert [row[1] for row in removed_rows] == ["`retired-appi`"]
+    removed_rows = table_rows(section(changes, "#### Resources removed"),
+                              ["Type", "Name", "Subscription", "What pulumi up does"])
+    assert [(row[1], row[3]) for row in removed_rows] == [("`retired-appi`", "deletes it")]
 
 
 def test_cells_escape_pipes_and_html():

@@ -27,3 +27,9 @@ def test_role_assignment_outputs_match_registered_assignments(dev_graph):
     assert sorted(a["name"] for a in listed) == sorted(r.inputs["roleAssignmentName"] for r in registered)
     owner_sub = [a for a in listed if a["role"] == "Contributor" and a["scope"].count("/") == 2]
     assert {a["principal"] for a in owner_sub} == {"sp-ml-platform-dev"}
+
+
+def test_outputs_name_their_stack(dev_graph, prod_graph):
+    # post-deploy compares it with --stack before acting on an outputs file
+    assert dev_graph.outputs["stack"] == "dev"
+    assert prod_graph.outputs["stack"] == "prod"
