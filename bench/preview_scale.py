@@ -3,6 +3,12 @@
     uv run python bench/preview_scale.py                 # 10, 100 and 300 tenants
     uv run python bench/preview_scale.py --sizes 10 50   # other sizes
     uv run python bench/preview_scale.py --size 100 --json   # one size, one process, JSON out
+    uv run python bench/preview_scale.py --end-to-end --sizes 100 300 1000   # the whole CLI
+
+``--end-to-end`` runs `ml-tenancy preview` itself (config validation, catalog, program, policy pack,
+post-deploy plan, review.md / review-full.md, preview.json) on a synthetic stack file in a scratch
+project, one process per size, and reports wall time, peak RSS and the size of review.md, which
+must fit one pull-request comment (65,536 characters).
 
 Each size runs in a fresh process so its peak RSS is its own. In that process the real program
 (config validation, components, access planning) runs under the mock engine, then the floor: the
@@ -456,17 +462,93 @@ def report(results: list[Result]) -> None:
                       f"{verdict(rss <= TARGET_RSS_MIB)}; floor: {by_size[300].floor.peak_rss_mib:.0f} MiB")
 
 
+# --- end to end: the CLI as CI runs it ----------------------------------------------------------
+
+COMMENT_LIMIT = 65_536
+TARGET_E2E_S, TARGET_E2E_RSS_MIB = 60, 1024
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    tenants: int
+    exit_code: int
+    wall_s: float
+    peak_rss_mib: float
+    resources: int
+    review_chars: int
+    full_chars: int
+    preview_json_mib: float
+
+
+def end_to_end(tenants: int, scratch: Path) -> EndToEnd:
+    import resource
+    import shutil
+
+    import yaml
+
+    project = scratch / f"stack-{tenants}"
+    shutil.copytree(ROOT / "catalog", project / "catalog", dirs_exist_ok=True)
+    config = {f"ml-tenancy:{k}": v for k, v in synthetic_raw(tenants).items()}
+    (project / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump({"config": config}, sort_keys=False))
+    out = project / "out"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "preview.cli", "preview", "-s", STACK, "--project-dir", str(project),
+         "--out", str(out), "--json"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    wall = time.perf_counter() - started
+    # ru_maxrss of the children is the largest child so far: sizes run in increasing order.
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"preview of {tenants} tenants failed ({done.returncode}): {done.stderr[-2000:]}")
+    result = json.loads(done.stdout)
+    target = out / STACK
+    return EndToEnd(
+        tenants, done.returncode, wall, rss, result["counts"]["resources"],
+        len((target / "review.md").read_text()), len((target / "review-full.md").read_text()),
+        (target / "preview.json").stat().st_size / 2**20,
+    )
+
+
+def report_end_to_end(results: list[EndToEnd]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ml-tenancy preview end to end (synthetic stacks, one workspace and two members per tenant)")
+    for column in ("tenants", "resources", "exit", "wall s", "peak RSS MiB", "review.md chars",
+                   "review-full.md chars", "preview.json MiB"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(str(r.tenants), str(r.resources), str(r.exit_code), f"{r.wall_s:.1f}", f"{r.peak_rss_mib:.0f}",
+                      f"{r.review_chars:,}", f"{r.full_chars:,}", f"{r.preview_json_mib:.1f}")
+    console = Console(width=160)
+    console.print(table)
+    for r in results:
+        ok = r.wall_s <= TARGET_E2E_S and r.peak_rss_mib <= TARGET_E2E_RSS_MIB and r.review_chars <= COMMENT_LIMIT
+        console.print(f"{r.tenants} tenants: {r.wall_s:.1f} s (target <= {TARGET_E2E_S}), {r.peak_rss_mib:.0f} MiB "
+                      f"(target <= {TARGET_E2E_RSS_MIB}), review.md {r.review_chars:,} chars (limit "
+                      f"{COMMENT_LIMIT:,}): {'met' if ok else 'MISSED'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, help="measure one size in this process")
     parser.add_argument("--json", action="store_true", help="print the measurement as JSON")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--end-to-end", action="store_true", help="time the whole CLI, not the program alone")
     args = parser.parse_args()
+    if args.end_to_end:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="preview-scale-") as scratch:
+            report_end_to_end([end_to_end(n, Path(scratch)) for n in sorted(args.sizes or [100, 300, 1000])])
+        return
     if args.size is not None:
         result = measure(args.size)
         print(json.dumps(asdict(result)) if args.json else result, flush=True)
         return
-    report(run_sizes(args.sizes))
+    report(run_sizes(args.sizes or [10, 100, 300]))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def test_preview_json_shape(tmp_path):
     entries = document["resources"]
     assert [(e["type"], e["name"]) for e in entries] == sorted((e["type"], e["name"]) for e in entries)
     ws = next(e for e in entries if e["type"] == "azure-native:machinelearningservices:Workspace")
-    assert set(ws) == {"type", "name", "parent", "subscription", "id", "protect", "inputs"}
+    assert set(ws) == {"type", "name", "parent", "subscription", "id", "protect", "deleteBeforeReplace",
+                       "retainOnDelete", "inputs"}
+    assert (ws["deleteBeforeReplace"], ws["retainOnDelete"]) == (True, False)
     assert ws["parent"] == "ml-tenancy:tenant:Workspace::tenant1-ws1"
     assert ws["subscription"] == "6d8f0a2c-4e1b-4a3d-9c5e-7f9b1d3e5a0a"
     assert ws["protect"] is True
