@@ -7,7 +7,7 @@ config are used); an outputs file must belong to the stack (its registry, its wo
 plans against Azure with ``DefaultAzureCredential`` -- or, with ``--offline``, without any request
 (``--offline`` reads no outputs, so it refuses ``--outputs``).
 
-Exit codes (``preview.exit_codes``): 0 everything is (or would be) in place, 1 an operation failed
+Exit codes (``stacks.exit_codes``): 0 everything is (or would be) in place, 1 an operation failed
 or is blocked, 2 invalid input (config, retraining jobs, catalog, outputs file, options; nothing
 sent), 4 no Azure credentials or Azure refused them, 70 internal error. Errors go to stderr as one
 paragraph; ``--json`` prints the result as JSON on stdout. Only typer and the standard library are
@@ -25,7 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
-from preview.exit_codes import ExitCode
+from stacks.exit_codes import ExitCode, version_text
 
 app = typer.Typer(help="Seed the registry, converge share / push / pull and the retraining schedules after "
                   "`pulumi up`; share retrained models back.", no_args_is_help=True, add_completion=False)
@@ -41,9 +41,7 @@ ARM_SCOPE = "https://management.azure.com/.default"
 
 def _version(value: bool) -> None:
     if value:
-        from preview.cli import version_text
-
-        typer.echo(version_text().replace("ml-tenancy", "ml-tenancy post-deploy", 1))
+        typer.echo(version_text("ml-tenancy post-deploy"))
         raise typer.Exit(0)
 
 

@@ -1,6 +1,6 @@
 """`ml-tenancy preview --stack dev`: what a stack would create, with no cloud and no credentials.
 
-Exit codes (``preview.exit_codes``): 0 clean, 1 mandatory policy violation, 2 invalid input (config,
+Exit codes (``stacks.exit_codes``): 0 clean, 1 mandatory policy violation, 2 invalid input (config,
 file or option; nothing written), 3 `pulumi up` would refuse a delete or replace of a protected
 resource, 70 internal error. Errors go to stderr as one paragraph; ``--json`` puts the result on
 stdout as JSON. Only typer and the standard library are imported here so ``--help`` is instant;
@@ -17,22 +17,13 @@ from typing import Annotated
 
 import typer
 
-from preview.exit_codes import ExitCode
+from stacks.exit_codes import ExitCode, version_text
 
 EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = ExitCode.OK, ExitCode.FAILED, ExitCode.INVALID_INPUT
 EXIT_PROTECTED, EXIT_INTERNAL = ExitCode.PROTECTED, ExitCode.INTERNAL
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ml-tenancy platform tools")
-
-
-def version_text() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"ml-tenancy {version('ml-tenancy')}"
-    except PackageNotFoundError:
-        return "ml-tenancy (not installed as a package)"
 
 
 def _version(value: bool) -> None:

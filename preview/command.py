@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from preview.exit_codes import PREVIEW_REASONS, ExitCode
+from stacks.exit_codes import PREVIEW_REASONS, ExitCode
 
 
 class InputError(Exception):

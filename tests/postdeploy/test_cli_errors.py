@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from postdeploy.cli import app
 from postdeploy.clients import ClientFactory
 from postdeploy.retry import RetryPolicy
-from preview.exit_codes import ExitCode
+from stacks.exit_codes import ExitCode
 from tests.fakeml import FakeCredential
 from tests.postdeploy.conftest import FIXTURES, World
 

@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from preview.cli import app
-from preview.exit_codes import ExitCode
+from stacks.exit_codes import ExitCode
 from stacks.load import PROJECT_DIR
 
 runner = CliRunner()

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from preview.cli import app
 from preview.diff import change_set
 from preview.engine import run_program
-from preview.exit_codes import ExitCode
 from stacks.errors import ConfigError
+from stacks.exit_codes import ExitCode
 from stacks.load import PROJECT_DIR
 
 runner = CliRunner()

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from preview.cli import app
 from preview.diff import REPLACE, UPDATE, change_set
-from preview.exit_codes import ExitCode
 from preview.replacements import REPLACE_RULES, replacing_inputs
+from stacks.exit_codes import ExitCode
 from stacks.load import PROJECT_DIR
 
 runner = CliRunner()

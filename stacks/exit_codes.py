@@ -1,4 +1,6 @@
-"""Exit codes of both commands (`ml-tenancy preview` and `python -m postdeploy`), one table.
+"""Exit codes and the version line of both commands (`ml-tenancy preview` and `mlt-postdeploy`), one table.
+
+It sits in the ground floor so both command-line modules share it without importing each other.
 
 0 and 1 keep the meaning they always had; the others tell apart what a caller (CI, a script)
 must handle differently: fix the input, get a human to approve a protected change, or report a bug.
@@ -55,3 +57,13 @@ def table_markdown() -> str:
     lines = ["| code | preview | post-deploy |", "|---:|---|---|"]
     lines += [f"| {int(code)} | {p} | {d} |" for code, p, d in rows]
     return "\n".join(lines)
+
+
+def version_text(command: str = "ml-tenancy") -> str:
+    """What `--version` prints: the command and the installed project's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{command} {version('ml-tenancy')}"
+    except PackageNotFoundError:
+        return f"{command} (not installed as a package)"
