@@ -18,6 +18,7 @@ class TenantArgs:
     registry_id: str
     providers: Mapping[str, pulumi.ProviderResource]
     tags: dict[str, str] = field(default_factory=dict)
+    monitoring_public_access: str = "Enabled"
 
 
 class Tenant(pulumi.ComponentResource):
@@ -35,6 +36,7 @@ class Tenant(pulumi.ComponentResource):
                     registry_id=args.registry_id,
                     provider=args.providers[site.subscription_id],
                     tags=args.tags,
+                    monitoring_public_access=args.monitoring_public_access,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )

@@ -27,10 +27,14 @@ from stacks.errors import (
 )
 from stacks.fields import GUID_ALLOWED, TENANT_KEY, WORKSPACE_KEY, ConfigModel, Guid
 from stacks.model import Catalog, PlatformConfig, Registry, Sharing, Tenant
+from stacks.network import Network, Recovery
+from stacks.network_checks import network_problems
 
 NAMESPACE = "ml-tenancy"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TOP_LEVEL_KEYS = ("entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "tags")
+TOP_LEVEL_KEYS = (
+    "entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "tags", "network", "recovery",
+)
 _ENVIRONMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 ENVIRONMENT_ALLOWED = "1-20 letters, digits, '-' or '_', starting with a letter or digit"
 # Azure tag names may not contain these; values are at most 256 characters.
@@ -97,6 +101,9 @@ def parse_config(
     sharing = section(Sharing, raw.get("sharing", {}), "sharing")
     tags, problem = _tags(raw.get("tags", {}))
     problems.extend(problem)
+    network = section(Network, raw.get("network", {}), "network")
+    recovery = section(Recovery, raw.get("recovery", {}), "recovery")
+    problems.extend(network_problems(network, registry, tenants))
 
     problems.extend(
         run_checks(
@@ -125,6 +132,8 @@ def parse_config(
         catalog=catalog,
         sharing=sharing,
         tags=tags,
+        network=network,
+        recovery=recovery,
     )
 
 

@@ -22,6 +22,7 @@ from stacks.fields import (
     described,
     non_empty,
 )
+from stacks.network import EndpointPlacement, Network, Recovery
 from stacks.retraining import RetrainingJob
 
 REGISTRY_ALLOWED = "a registry name: 3-32 letters, digits, '_' or '-', starting with a letter or digit"
@@ -74,6 +75,8 @@ class Workspace(ConfigModel):
     public_network_access: NetworkAccess = "Enabled"
     compute: Compute = Compute()
     retraining: tuple[RetrainingJob, ...] = ()
+    # A tenant's own spoke for this workspace's inbound private endpoints (default: network.privateEndpoints).
+    private_endpoints: EndpointPlacement | None = None
 
 
 class Tenant(ConfigModel):
@@ -212,3 +215,5 @@ class PlatformConfig(ConfigModel):
     catalog: Catalog = Catalog()
     sharing: Sharing = Sharing()
     tags: dict[str, str] = Field(default_factory=dict)
+    network: Network = Network()
+    recovery: Recovery = Recovery()

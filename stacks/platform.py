@@ -9,9 +9,11 @@ import pulumi
 from components.access import Access, AccessArgs, Principals
 from components.providers import subscription_providers
 from components.registry import MlRegistry, RegistryArgs
+from components.safeguards import Safeguards, SafeguardsArgs
 from components.tenant import Tenant, TenantArgs
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
+from stacks.endpoints import monitoring_public_access, network_subscriptions
 from stacks.model import PlatformConfig
 from stacks.topology import Topology
 
@@ -24,6 +26,7 @@ class Platform:
     workspaces: dict[str, TenantWorkspace]
     access: Access
     grants: tuple[RoleGrant, ...]
+    safeguards: Safeguards | None = None
 
 
 def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
@@ -33,7 +36,9 @@ def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
 def build_platform(config: PlatformConfig) -> Platform:
     topology = Topology.of(config)
     reg = config.registry
-    providers = subscription_providers(topology.subscriptions, config.entra_tenant_id)
+    # Private endpoints live in their subnet's subscription, which may hold nothing else of the stack.
+    subscriptions = dict.fromkeys([*topology.subscriptions, *network_subscriptions(topology)])
+    providers = subscription_providers(subscriptions, config.entra_tenant_id)
 
     registry = MlRegistry(
         reg.name,
@@ -46,6 +51,7 @@ def build_platform(config: PlatformConfig) -> Platform:
             log_analytics_name=topology.log_analytics_name,
             provider=providers[reg.subscription_id],
             tags=base_tags(config, PLATFORM),
+            monitoring_public_access=monitoring_public_access(config),
         ),
     )
     tenants = {
@@ -57,6 +63,7 @@ def build_platform(config: PlatformConfig) -> Platform:
                 registry_id=topology.registry_id,
                 providers=providers,
                 tags=base_tags(config, tenant.key),
+                monitoring_public_access=monitoring_public_access(config),
             ),
         )
         for tenant in config.tenants
@@ -81,7 +88,11 @@ def build_platform(config: PlatformConfig) -> Platform:
             workspaces={ref: ws.workspace for ref, ws in workspaces.items()},
         ),
     )
-    return Platform(topology, registry, tenants, workspaces, access, grants)
+    safeguards = Safeguards(
+        "network",
+        SafeguardsArgs(topology, providers, registry, workspaces, lambda key: base_tags(config, key), PLATFORM),
+    )
+    return Platform(topology, registry, tenants, workspaces, access, grants, safeguards)
 
 
 def export_outputs(platform: Platform) -> None:
