@@ -126,6 +126,8 @@ class TenantWorkspace(pulumi.ComponentResource):
             sku=containerregistry.SkuArgs(name="Premium" if args.private else "Basic"),
             admin_user_enabled=False,
             public_network_access=args.public_network_access,
+            # Premium (private) registries survive the loss of a zone; Basic has no zones.
+            zone_redundancy="Enabled" if args.private else "Disabled",
             opts=child,
             **common,
         )

@@ -22,6 +22,8 @@ from preview.postdeploy_section import offline_postdeploy
 from preview.review import ReviewContext, render_review
 from preview.rows import grant_rows
 from preview.snapshot import dumps, snapshot
+from preview.template import dumps as template_dumps
+from preview.template import template
 from preview.terminal import print_summary
 from stacks.access import plan_role_grants
 from stacks.errors import ConfigError
@@ -92,6 +94,8 @@ def run_preview(
     target = out / stack
     target.mkdir(parents=True, exist_ok=True)
     (target / "preview.json").write_text(dumps(document))
+    # The same desired state as an ARM template, for Checkov or PSRule for Azure.
+    (target / "template.json").write_text(template_dumps(template(graph.resources, stack)))
     review = render_review(
         ReviewContext(
             stack=stack,
