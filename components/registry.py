@@ -25,6 +25,7 @@ class RegistryArgs:
     provider: pulumi.ProviderResource
     tags: dict[str, str] = field(default_factory=dict)
     log_retention_days: int = 90
+    monitoring_public_access: str = "Enabled"  # see TenantWorkspaceArgs
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -54,7 +55,12 @@ class MlRegistry(pulumi.ComponentResource):
             location=args.primary_region,
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=args.log_retention_days,
-            features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),
+            # Resource-context access: a tenant reads its own resources' logs here, not other tenants'.
+            features=operationalinsights.WorkspaceFeaturesArgs(
+                disable_local_auth=True, enable_log_access_using_only_resource_permissions=True
+            ),
+            public_network_access_for_ingestion=args.monitoring_public_access,
+            public_network_access_for_query=args.monitoring_public_access,
             tags=args.tags,
             opts=child,
         )

@@ -19,6 +19,7 @@ class TenantArgs:
     providers: Mapping[str, pulumi.ProviderResource]
     tags: dict[str, str] = field(default_factory=dict)
     offboarding: str | None = None  # see components.lifecycle
+    monitoring_public_access: str = "Enabled"
 
 
 class TenantResources(pulumi.ComponentResource):
@@ -39,6 +40,7 @@ class TenantResources(pulumi.ComponentResource):
                     provider=args.providers[site.subscription_id],
                     tags=args.tags,
                     offboarding=args.offboarding,
+                    monitoring_public_access=args.monitoring_public_access,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )

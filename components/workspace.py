@@ -33,6 +33,9 @@ class TenantWorkspaceArgs:
     provider: pulumi.ProviderResource
     tags: dict[str, str] = field(default_factory=dict)
     offboarding: str | None = None  # see components.lifecycle
+    # Log Analytics and App Insights ingestion/query: Disabled when the stack reaches them through
+    # its Azure Monitor private link scope (network.monitoringAccess: Private).
+    monitoring_public_access: str = "Enabled"
 
     @property
     def private(self) -> bool:
@@ -67,6 +70,7 @@ class TenantWorkspace(pulumi.ComponentResource):
             allow_shared_key_access=False,
             allow_cross_tenant_replication=False,
             public_network_access=args.public_network_access,
+            network_rule_set=_storage_firewall(args),
             opts=stateful,
             **common,
         )
@@ -82,6 +86,7 @@ class TenantWorkspace(pulumi.ComponentResource):
                 soft_delete_retention_in_days=90,
                 enable_purge_protection=True,
                 public_network_access=args.public_network_access,
+                network_acls=_vault_firewall(args),
             ),
             opts=stateful,
             **common,
@@ -93,6 +98,8 @@ class TenantWorkspace(pulumi.ComponentResource):
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=30,
             features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),
+            public_network_access_for_ingestion=args.monitoring_public_access,
+            public_network_access_for_query=args.monitoring_public_access,
             opts=child,
             **common,
         )
@@ -107,6 +114,8 @@ class TenantWorkspace(pulumi.ComponentResource):
             # Keys stay usable in public workspaces, where endpoint logging still relies on connection
             # strings; private workspaces ingest with Entra ID only.
             disable_local_auth=args.private,
+            public_network_access_for_ingestion=args.monitoring_public_access,
+            public_network_access_for_query=args.monitoring_public_access,
             opts=child,
             **common,
         )
@@ -118,6 +127,8 @@ class TenantWorkspace(pulumi.ComponentResource):
             sku=containerregistry.SkuArgs(name="Premium" if args.private else "Basic"),
             admin_user_enabled=False,
             public_network_access=args.public_network_access,
+            # Premium (private) registries survive the loss of a zone; Basic has no zones.
+            zone_redundancy="Enabled" if args.private else "Disabled",
             opts=child,
             **common,
         )
@@ -171,6 +182,20 @@ class TenantWorkspace(pulumi.ComponentResource):
                 "principalId": self.workspace.identity.apply(lambda i: i.principal_id if i else None),
             }
         )
+
+
+def _storage_firewall(args: TenantWorkspaceArgs) -> storage.NetworkRuleSetArgs | None:
+    """Private storage denies every network but its private endpoints and trusted Azure services
+    (Azure ML's managed network reaches it through managed private endpoints)."""
+    if not args.private:
+        return None
+    return storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="AzureServices")
+
+
+def _vault_firewall(args: TenantWorkspaceArgs) -> keyvault.NetworkRuleSetArgs | None:
+    if not args.private:
+        return None
+    return keyvault.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices")
 
 
 def _managed_network(args: TenantWorkspaceArgs) -> ml.ManagedNetworkSettingsArgs:

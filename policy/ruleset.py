@@ -12,10 +12,15 @@ from policy.rules import (
     access,
     compute,
     containerregistry,
+    diagnostics,
+    exposure,
     isolation,
     keyvault,
     monitoring,
+    outbound,
+    private_endpoints,
     protection,
+    recovery,
     registry,
     storage,
     tagging,
@@ -34,6 +39,12 @@ ALL: list[Policy] = [
     *monitoring.RULES,
     *protection.RULES,
     *tagging.RULES,
+    # Private network, resource logs and recovery.
+    *exposure.RULES,
+    *outbound.RULES,
+    *private_endpoints.RULES,
+    *diagnostics.RULES,
+    *recovery.RULES,
 ]
 
 BY_NAME: dict[str, Policy] = {p.name: p for p in ALL}

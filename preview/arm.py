@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from preview.template import SHAPES, child_id
+
 
 @dataclass(frozen=True)
 class ArmType:
@@ -42,6 +44,8 @@ def azure_name(type_: str, inputs: Mapping[str, Any], logical_name: str) -> str:
     if type_ == "azure-native:authorization:RoleAssignment":
         return inputs.get("roleAssignmentName") or logical_name
     arm = ARM_TYPES.get(type_)
+    if arm is None and type_ in SHAPES:  # network, recovery and monitoring types: the export table names them
+        return inputs.get(SHAPES[type_].names[-1]) or logical_name
     return (inputs.get(arm.name_input) if arm else None) or logical_name
 
 
@@ -62,6 +66,8 @@ def arm_id(type_: str, inputs: Mapping[str, Any], logical_name: str, subscriptio
     if type_ == "azure-native:authorization:RoleAssignment":
         return f"{inputs.get('scope')}/providers/Microsoft.Authorization/roleAssignments/{name}"
     arm = ARM_TYPES.get(type_)
+    if arm is None and type_ in SHAPES and SHAPES[type_].scope is None:
+        return child_id(type_, inputs, sub) or f"{group}/providers/{SHAPES[type_].arm_type}/{name}"
     if arm is None:
         return f"{group}/providers/{type_.replace(':', '.')}/{name}"
     return f"{group}/providers/{arm.provider_path}/{name}"

@@ -167,6 +167,8 @@ def _review(stack, graph, baseline, project_dir, out) -> PreviewResult:
     from preview.review import FULL_NAME, ReviewContext, render_comment, render_review
     from preview.rows import grant_rows
     from preview.snapshot import catalog_entries, dumps, sharing_entries, snapshot
+    from preview.template import dumps as template_dumps
+    from preview.template import template
     from stacks.errors import ConfigError, Problem
     from stacks.offboarding import STEP_ONE, STEP_TWO, offboarding_tenants
     from stacks.suspicious import config_warnings
@@ -220,6 +222,8 @@ def _review(stack, graph, baseline, project_dir, out) -> PreviewResult:
     target = out / stack
     files = write_files({
         target / "preview.json": dumps(document),
+        # The same desired state as an ARM template, for Checkov or PSRule for Azure.
+        target / "template.json": template_dumps(template(graph.resources, stack)),
         target / "review.md": render_comment(ctx),
         target / FULL_NAME: render_review(ctx),
     })

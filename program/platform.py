@@ -9,9 +9,11 @@ import pulumi
 from components.access import Access, AccessArgs, Principals
 from components.providers import subscription_providers
 from components.registry import MlRegistry, RegistryArgs
+from components.safeguards import Safeguards, SafeguardsArgs
 from components.tenant import TenantArgs, TenantResources
 from components.workspace import TenantWorkspace
 from stacks.access import PLATFORM, RoleGrant, plan_role_grants
+from stacks.endpoints import monitoring_public_access, network_subscriptions
 from stacks.model import PlatformConfig
 from stacks.offboarding import OFFBOARDING_TAG, granted_topology
 from stacks.topology import Topology
@@ -25,6 +27,7 @@ class Platform:
     workspaces: dict[str, TenantWorkspace]
     access: Access
     grants: tuple[RoleGrant, ...]
+    safeguards: Safeguards | None = None
 
 
 def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
@@ -34,7 +37,9 @@ def base_tags(config: PlatformConfig, tenant: str) -> dict[str, str]:
 def build_platform(config: PlatformConfig) -> Platform:
     topology = Topology.of(config)
     reg = config.registry
-    providers = subscription_providers(topology.subscriptions, config.entra_tenant_id)
+    # Private endpoints live in their subnet's subscription, which may hold nothing else of the stack.
+    subscriptions = dict.fromkeys([*topology.subscriptions, *network_subscriptions(topology)])
+    providers = subscription_providers(subscriptions, config.entra_tenant_id)
 
     registry = MlRegistry(
         reg.name,
@@ -47,6 +52,7 @@ def build_platform(config: PlatformConfig) -> Platform:
             log_analytics_name=topology.log_analytics_name,
             provider=providers[reg.subscription_id],
             tags=base_tags(config, PLATFORM),
+            monitoring_public_access=monitoring_public_access(config),
         ),
     )
     tenants = {
@@ -61,6 +67,7 @@ def build_platform(config: PlatformConfig) -> Platform:
                 tags={**base_tags(config, tenant.key), **({OFFBOARDING_TAG: tenant.offboarding}
                                                           if tenant.offboarding else {})},
                 offboarding=tenant.offboarding,
+                monitoring_public_access=monitoring_public_access(config),
             ),
         )
         for tenant in config.tenants
@@ -85,7 +92,11 @@ def build_platform(config: PlatformConfig) -> Platform:
             workspaces={ref: ws.workspace for ref, ws in workspaces.items()},
         ),
     )
-    return Platform(topology, registry, tenants, workspaces, access, grants)
+    safeguards = Safeguards(
+        "network",
+        SafeguardsArgs(topology, providers, registry, workspaces, lambda key: base_tags(config, key), PLATFORM),
+    )
+    return Platform(topology, registry, tenants, workspaces, access, grants, safeguards)
 
 
 def export_outputs(platform: Platform) -> None:

@@ -27,13 +27,16 @@ from stacks.errors import (
 )
 from stacks.fields import GUID_ALLOWED, TENANT_KEY, WORKSPACE_KEY, ConfigModel, Guid
 from stacks.model import CatalogFiles, PlatformConfig, Registry, Sharing, Tenant
+from stacks.network import Network, Recovery
+from stacks.network_checks import network_problems
 from stacks.promotion import Promotion
 from stacks.yaml_source import DuplicateKeyError, load_yaml_file
 
 NAMESPACE = "ml-tenancy"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TOP_LEVEL_KEYS = (
-    "entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "promotions", "tags",
+    "entraTenantId", "environment", "registry", "tenants", "catalog", "sharing", "promotions", "tags", "network",
+    "recovery",
 )
 _ENVIRONMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 ENVIRONMENT_ALLOWED = "1-20 letters, digits, '-' or '_', starting with a letter or digit"
@@ -110,6 +113,9 @@ def parse_config(
     promotions = tuple(section(Promotion, item, "promotions", i) for i, item in enumerate(raw_promotions))
     tags, problem = _tags(raw.get("tags", {}))
     problems.extend(problem)
+    network = section(Network, raw.get("network", {}), "network")
+    recovery = section(Recovery, raw.get("recovery", {}), "recovery")
+    problems.extend(network_problems(network, registry, tenants))
 
     problems.extend(
         run_checks(
@@ -140,6 +146,8 @@ def parse_config(
         sharing=sharing,
         promotions=promotions,
         tags=tags,
+        network=network,
+        recovery=recovery,
     )
 
 

@@ -22,6 +22,7 @@ from stacks.fields import (
     described,
     non_empty,
 )
+from stacks.network import EndpointPlacement, Network, Recovery
 from stacks.promotion import Promotion
 from stacks.retraining import RetrainingJob
 
@@ -76,6 +77,8 @@ class Workspace(ConfigModel):
     public_network_access: NetworkAccess = "Enabled"
     compute: Compute = Compute()
     retraining: tuple[RetrainingJob, ...] = ()
+    # A tenant's own spoke for this workspace's inbound private endpoints (default: network.privateEndpoints).
+    private_endpoints: EndpointPlacement | None = None
 
 
 class Tenant(ConfigModel):
@@ -217,3 +220,5 @@ class PlatformConfig(ConfigModel):
     sharing: Sharing = Sharing()
     promotions: tuple[Promotion, ...] = ()
     tags: dict[str, str] = Field(default_factory=dict)
+    network: Network = Network()
+    recovery: Recovery = Recovery()

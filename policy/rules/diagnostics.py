@@ -1,0 +1,137 @@
+"""Every workspace, ML registry, key vault, container registry and storage blob service sends its
+audit logs to a Log Analytics workspace, so "who read or changed what" has an answer.
+
+A diagnostic setting counts when it names a Log Analytics workspace and enables the audit
+categories of its resource type (or the ``audit`` / ``allLogs`` category group that holds them).
+Storage logs live on the blob service (``<account id>/blobServices/default``), not the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+
+from policy.rules.define import MANDATORY, stack_rule
+from policy.rules.links import Reference, child_of, label, of_type, reference
+from policy.rules.pending import known_after_apply
+from policy.rules.resource_types import (
+    BLOB_SERVICE,
+    CONTAINER_REGISTRY,
+    DIAGNOSTIC_SETTING,
+    KEY_VAULT,
+    ML_REGISTRY,
+    ML_WORKSPACE,
+    STORAGE_ACCOUNT,
+)
+from policy.rules.values import MISSING, UNKNOWN, elements, get, text
+
+BLOB_SERVICE_SUFFIX = "/blobServices/default"
+_SETTING_OF = "/providers/microsoft.insights/diagnosticsettings/"
+
+
+@dataclass(frozen=True)
+class Audited:
+    kind: str  # how messages name the resource
+    name_input: str
+    categories: tuple[str, ...]  # every one of these, enabled
+    groups: tuple[str, ...]  # or one of these category groups
+
+
+AUDITED: dict[str, Audited] = {
+    ML_WORKSPACE: Audited("ML workspace", "workspaceName", (), ("audit", "allLogs")),
+    ML_REGISTRY: Audited(
+        "ML registry", "registryName", ("RegistryAssetReadEvent", "RegistryAssetWriteEvent"), ("allLogs",)
+    ),
+    KEY_VAULT: Audited("key vault", "vaultName", ("AuditEvent",), ("audit", "allLogs")),
+    CONTAINER_REGISTRY: Audited(
+        "container registry", "registryName",
+        ("ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"), ("allLogs",),
+    ),
+    STORAGE_ACCOUNT: Audited(
+        "storage account", "accountName", ("StorageRead", "StorageWrite", "StorageDelete"), ("allLogs",)
+    ),
+}
+
+
+def _settings(resources: list[PolicyResource]) -> Iterator[tuple[PolicyResource, Reference]]:
+    for setting in of_type(resources, DIAGNOSTIC_SETTING):
+        yield setting, reference(
+            setting, "resourceUri", get(setting.props, "resourceUri"), parent_of_own_id=_SETTING_OF
+        )
+
+
+def _blob_services_of(account: PolicyResource, resources: list[PolicyResource]) -> set[str]:
+    """URNs of the blob service resources of a storage account (settings may depend on them)."""
+    return {
+        service.urn
+        for service in of_type(resources, BLOB_SERVICE)
+        if child_of(service, account, name_input="accountName", parent_name_input="accountName",
+                    marker=BLOB_SERVICE_SUFFIX.lower())
+    }
+
+
+def _covers(setting: PolicyResource, audited: Audited) -> bool | None:
+    """Whether the setting sends the audit categories to Log Analytics; None if not known yet."""
+    if get(setting.props, "workspaceId") is MISSING:
+        return False
+    logs = get(setting.props, "logs")
+    if logs is UNKNOWN:
+        return None
+    enabled_categories, enabled_groups = set(), set()
+    for log in elements(logs):
+        if get(log, "enabled") is not True:
+            continue
+        if category := text(get(log, "category")):
+            enabled_categories.add(category.lower())
+        if group := text(get(log, "categoryGroup")):
+            enabled_groups.add(group.lower())
+    if any(g.lower() in enabled_groups for g in audited.groups):
+        return True
+    return bool(audited.categories) and all(c.lower() in enabled_categories for c in audited.categories)
+
+
+def _present(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = list(args.resources)
+    settings = list(_settings(resources))
+    for resource_type, audited in AUDITED.items():
+        for target in of_type(resources, resource_type):
+            if resource_type == STORAGE_ACCOUNT:
+                services = _blob_services_of(target, resources)
+                mine = [
+                    s for s, ref in settings
+                    if (
+                        ref.names(target, BLOB_SERVICE_SUFFIX) if ref.value is not None
+                        else bool(services & ref.sources)
+                    )
+                ]
+            else:
+                mine = [s for s, ref in settings if ref.names(target)]
+            verdicts = [_covers(s, audited) for s in mine]
+            if True in verdicts:
+                continue
+            if None in verdicts:
+                known_after_apply("logs of its diagnostic setting", target.urn)
+                continue
+            what = (
+                "audit logs (category group audit)" if not audited.categories
+                else f"{', '.join(audited.categories)} logs"
+            )
+            where = " of its blob service" if resource_type == STORAGE_ACCOUNT else ""
+            report(
+                f"{audited.kind} {label(target, audited.name_input)} has no diagnostic setting{where} sending "
+                f"{what} to a Log Analytics workspace, so nobody can tell who read or changed it",
+                target.urn,
+            )
+
+
+PRESENT = stack_rule(
+    "diagnostic-settings-present",
+    "Workspaces, ML registries, key vaults, container registries and storage blob services send audit logs "
+    "to Log Analytics.",
+    MANDATORY,
+    _present,
+)
+
+RULES = [PRESENT]

@@ -1,0 +1,155 @@
+"""Private resources have the inbound private endpoints (with DNS) that make them reachable.
+
+A registry or workspace with public network access disabled and no private endpoint cannot be
+reached by anyone: data scientists, CI and the post-deploy step all go through the endpoint.
+Private storage needs ``blob`` and ``file`` endpoints (uploads, datastores, notebooks' file share),
+and Log Analytics or Application Insights closed to the internet needs an Azure Monitor private
+link scope with an endpoint. An endpoint without a DNS zone group leaves names resolving to
+public addresses, which are closed: it counts as missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+
+from policy.rules.define import MANDATORY, stack_rule
+from policy.rules.links import Reference, child_of, label, of_type, reference
+from policy.rules.pending import known_after_apply
+from policy.rules.resource_types import (
+    APP_INSIGHTS,
+    LOG_ANALYTICS,
+    ML_REGISTRY,
+    ML_WORKSPACE,
+    MONITOR_PRIVATE_LINK_SCOPE,
+    MONITOR_SCOPED_RESOURCE,
+    PRIVATE_DNS_ZONE_GROUP,
+    PRIVATE_ENDPOINT,
+    STORAGE_ACCOUNT,
+)
+from policy.rules.values import UNKNOWN, elements, get, is_unknown, same, text
+
+# Resource type -> (how messages name it, its Azure name input, the groupIds it needs when private).
+NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    ML_REGISTRY: ("ML registry", "registryName", ("amlregistry",)),
+    ML_WORKSPACE: ("ML workspace", "workspaceName", ("amlworkspace",)),
+    STORAGE_ACCOUNT: ("storage account", "accountName", ("blob", "file")),
+    MONITOR_PRIVATE_LINK_SCOPE: ("Azure Monitor private link scope", "scopeName", ("azuremonitor",)),
+}
+_ZONE_GROUP_OF = "/privatednszonegroups/"
+
+
+@dataclass(frozen=True)
+class Connection:
+    endpoint: PolicyResource
+    target: Reference
+    groups: tuple[str, ...] | None  # None: not known until apply
+
+
+def connections(resources: list[PolicyResource]) -> Iterator[Connection]:
+    for endpoint in of_type(resources, PRIVATE_ENDPOINT):
+        for prop in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+            for item in elements(get(endpoint.props, prop)):
+                target = get(item, "privateLinkServiceId")
+                groups = get(item, "groupIds")
+                known = None if is_unknown(groups) or groups is UNKNOWN else tuple(
+                    str(g).lower() for g in elements(groups) if text(g)
+                )
+                yield Connection(endpoint, reference(endpoint, prop, target), known)
+
+
+def has_zone_group(endpoint: PolicyResource, resources: list[PolicyResource]) -> bool:
+    """Whether a DNS zone group with at least one zone belongs to the endpoint."""
+    for group in of_type(resources, PRIVATE_DNS_ZONE_GROUP):
+        if not _belongs(group, endpoint):
+            continue
+        configs = get(group.props, "privateDnsZoneConfigs")
+        if configs is UNKNOWN or any(True for _ in elements(configs)):
+            return True
+    return False
+
+
+def _belongs(group: PolicyResource, endpoint: PolicyResource) -> bool:
+    return child_of(
+        group, endpoint, name_input="privateEndpointName", parent_name_input="privateEndpointName",
+        marker=_ZONE_GROUP_OF,
+    )
+
+
+def _private(resource: PolicyResource) -> bool | None:
+    if resource.resource_type == MONITOR_PRIVATE_LINK_SCOPE:
+        return True  # a scope exists to be reached privately
+    value = get(resource.props, "publicNetworkAccess")
+    if value is UNKNOWN:
+        return None
+    return same(value, "Disabled")
+
+
+def _endpoints_present(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = list(args.resources)
+    links = list(connections(resources))
+    for resource_type, (kind, name_input, groups) in NEEDS.items():
+        for target in of_type(resources, resource_type):
+            private = _private(target)
+            if private is None:
+                known_after_apply("publicNetworkAccess", target.urn)
+            if not private:
+                continue
+            name = label(target, name_input)
+            for group in groups:
+                found = [c for c in links if c.target.names(target) and (c.groups is None or group in c.groups)]
+                if not found:
+                    report(
+                        f"{kind} {name} is private but has no private endpoint for '{group}', "
+                        "so nobody can reach it; add one in the hub or the tenant's spoke",
+                        target.urn,
+                    )
+                elif not any(has_zone_group(c.endpoint, resources) for c in found):
+                    endpoint = label(found[0].endpoint, "privateEndpointName")
+                    report(
+                        f"private endpoint {endpoint} of {kind} {name} ('{group}') has no private DNS zone group, "
+                        "so the name still resolves to the closed public address",
+                        target.urn,
+                    )
+
+
+def _scoped(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = list(args.resources)
+    scoped = [
+        (r, reference(r, "linkedResourceId", get(r.props, "linkedResourceId")))
+        for r in of_type(resources, MONITOR_SCOPED_RESOURCE)
+    ]
+    for resource_type, kind, name_input in ((LOG_ANALYTICS, "Log Analytics workspace", "workspaceName"),
+                                            (APP_INSIGHTS, "Application Insights", "resourceName")):
+        for target in of_type(resources, resource_type):
+            ingestion = get(target.props, "publicNetworkAccessForIngestion")
+            if ingestion is UNKNOWN:
+                known_after_apply("publicNetworkAccessForIngestion", target.urn)
+                continue
+            if not same(ingestion, "Disabled"):
+                continue
+            if not any(ref.names(target) for _, ref in scoped):
+                report(
+                    f"{kind} {label(target, name_input)} takes no public ingestion but is linked to no Azure "
+                    "Monitor private link scope, so nothing can send it data; link it to the stack's scope",
+                    target.urn,
+                )
+
+
+ENDPOINTS_PRESENT = stack_rule(
+    "private-endpoints-present",
+    "Private registries, workspaces, storage accounts and monitor scopes have private endpoints with DNS.",
+    MANDATORY,
+    _endpoints_present,
+)
+MONITORING_SCOPED = stack_rule(
+    "monitoring-private-link-scope",
+    "Log Analytics and Application Insights closed to public ingestion are linked to a private link scope.",
+    MANDATORY,
+    _scoped,
+)
+
+RULES = [ENDPOINTS_PRESENT, MONITORING_SCOPED]
+

@@ -1,0 +1,57 @@
+"""Storage accounts keep deleted blobs and containers recoverable (soft delete).
+
+Both are off unless the account's blob service turns them on, so a storage account without
+blob service properties in the stack is a violation too.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, StackValidationArgs
+
+from policy.rules.define import MANDATORY, stack_rule
+from policy.rules.links import child_of, label, of_type
+from policy.rules.pending import known_after_apply
+from policy.rules.resource_types import BLOB_SERVICE, STORAGE_ACCOUNT
+from policy.rules.values import UNKNOWN, get, show_value
+
+_POLICIES = (("deleteRetentionPolicy", "blob soft delete"), ("containerDeleteRetentionPolicy", "container soft delete"))
+
+
+def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = list(args.resources)
+    services = of_type(resources, BLOB_SERVICE)
+    for account in of_type(resources, STORAGE_ACCOUNT):
+        name = label(account, "accountName")
+        mine = [
+            service for service in services
+            if child_of(service, account, name_input="accountName", parent_name_input="accountName",
+                        marker="/blobservices/default")
+        ]
+        if not mine:
+            report(
+                f"storage account {name} has no blob service properties, so blob and container soft delete "
+                "are off; deleted data cannot be recovered",
+                account.urn,
+            )
+            continue
+        for prop, what in _POLICIES:
+            enabled = get(mine[0].props, prop, "enabled")
+            if enabled is UNKNOWN:
+                known_after_apply(f"{prop}.enabled", account.urn)
+            elif enabled is not True:
+                state = show_value(enabled) if isinstance(enabled, bool) else "not set"
+                report(
+                    f"storage account {name}: {prop}.enabled is {state}, so {what} is off; set it to true "
+                    "with a retention in days",
+                    account.urn,
+                )
+
+
+SOFT_DELETE = stack_rule(
+    "storage-soft-delete",
+    "Storage accounts have blob and container soft delete on.",
+    MANDATORY,
+    _soft_delete,
+)
+
+RULES = [SOFT_DELETE]
