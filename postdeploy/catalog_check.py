@@ -11,6 +11,7 @@ from pathlib import Path
 
 from stacks.errors import ConfigError, Problem
 from stacks.model import PlatformConfig
+from stacks.topology import Topology
 
 
 def check_catalog(config: PlatformConfig, project_dir: Path, source: str = "stack config") -> None:
@@ -62,17 +63,19 @@ def _one_paragraph(text: str) -> str:
     return joined if len(joined) <= 600 else joined[:600] + " …"
 
 
-def check_stack_inputs(config: PlatformConfig, project_dir: Path, source: str = "stack config") -> None:
+def check_stack_inputs(
+    config: PlatformConfig, project_dir: Path, source: str = "stack config", topology: Topology | None = None
+) -> None:
     """What the config contract alone cannot tell, checked before anything is registered or sent:
     catalog files the SDK refuses, retraining jobs against their pipelines, and flows that still
     need a tenant being offboarded. `pulumi up`, the offline preview and post-deploy all run it.
 
     The catalog goes first: a broken component file is the cause of any retraining problem it makes.
     """
-    from postdeploy.schedules import check_retraining
+    from postdeploy.retraining.schedules import check_retraining
     from stacks.offboarding import check_offboarding
 
     check_catalog(config, project_dir, source=source)
     if any(ws.retraining for tenant in config.tenants for ws in tenant.workspaces):
-        check_retraining(config, project_dir)
+        check_retraining(config, project_dir, topology)
     check_offboarding(config, source=source)

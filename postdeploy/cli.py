@@ -28,7 +28,9 @@ import typer
 from stacks.exit_codes import ExitCode, version_text
 
 app = typer.Typer(help="Seed the registry, converge share / push / pull and the retraining schedules after "
-                  "`pulumi up`; share retrained models back.", no_args_is_help=True, add_completion=False)
+                  "`pulumi up`; share retrained models back.", no_args_is_help=True, add_completion=False,
+                  # Plain help: typer's rich help formatter alone costs a quarter of a second to import.
+                  rich_markup_mode=None)
 
 Stack = Annotated[str, typer.Option("--stack", "-s", help="stack name: reads Pulumi.<stack>.yaml")]
 Outputs = Annotated[Path | None, typer.Option(help="stack outputs as JSON (pulumi stack output --json)")]
@@ -116,25 +118,27 @@ def _load(ctx: typer.Context, stack: str):
     from postdeploy.catalog_check import check_stack_inputs
     from postdeploy.clients import quiet_sdk_logging
     from stacks.load import load_stack_file
+    from stacks.topology import Topology
 
     quiet_sdk_logging()
     project_dir = (ctx.obj or {}).get("project_dir", PROJECT_DIR)
     cfg = load_stack_file(stack, project_dir)
-    check_stack_inputs(cfg, project_dir, source=f"Pulumi.{stack}.yaml")
-    return cfg, project_dir
+    topology = Topology.of(cfg)  # once per run: every step below gets this one
+    check_stack_inputs(cfg, project_dir, source=f"Pulumi.{stack}.yaml", topology=topology)
+    return cfg, project_dir, topology
 
 
 def _session(ctx: typer.Context, stack: str, outputs: Path | None, console):
     """The stack, its targets and a client factory (tests hand one in through ``ctx.obj``)."""
     from postdeploy.clients import ClientFactory
+    from postdeploy.context import stack_context
     from postdeploy.outputs import OutputsError, check_outputs_match, read_outputs_file
     from postdeploy.retry import RetryPolicy
     from postdeploy.session import Session
-    from postdeploy.spec import stack_context
     from postdeploy.targets import derive_targets, read_outputs
 
     options: dict[str, Any] = ctx.obj or {}
-    cfg, project_dir = _load(ctx, stack)
+    cfg, project_dir, topology = _load(ctx, stack)
     if outputs is not None:
         raw_outputs, source = read_outputs_file(outputs, stack), str(outputs)
     else:
@@ -143,10 +147,10 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console):
         except (RuntimeError, ValueError) as error:
             raise OutputsError(f"{error}; pass --outputs FILE instead") from error
     check_outputs_match(raw_outputs, source, stack, cfg)
-    targets = derive_targets(cfg, raw_outputs, source)
+    targets = derive_targets(cfg, raw_outputs, source, topology)
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
                   f"{len(targets.workspaces)} workspace(s)[/]")
-    context = stack_context(cfg, targets, project_dir)
+    context = stack_context(cfg, targets, project_dir, topology)
     factory = options.get("factory") or ClientFactory()
     _check_credentials(factory)
     return Session(context, factory, options.get("retry") or RetryPolicy())
@@ -173,12 +177,12 @@ def _check_credentials(factory) -> None:
         ) from None
 
 
-def _previews(ctx: typer.Context, cfg, project_dir: Path):
+def _previews(ctx: typer.Context, cfg, project_dir: Path, topology):
     """Every retraining schedule with its next runs from now (tests fix ``now`` through ``ctx.obj``)."""
-    from postdeploy.schedules import schedule_previews
+    from postdeploy.retraining.schedules import schedule_previews
 
     now = (ctx.obj or {}).get("now") or datetime.now(UTC)
-    return schedule_previews(cfg, now, project_dir)
+    return schedule_previews(cfg, now, project_dir, topology=topology)
 
 
 def _warn(console, cfg) -> list[str]:
@@ -214,8 +218,7 @@ def plan(
     """Show what apply would do, per target, and why."""
     def body():
         from postdeploy.plan import inspect_plan, offline_plan
-        from postdeploy.render import plan_markdown_rows
-        from postdeploy.schedules import schedules_markdown, schedules_table
+        from postdeploy.render import plan_markdown_rows, plan_table, schedules_markdown, schedules_table
 
         if offline and outputs is not None:
             raise _Failure(f"--offline plans as if the registry and workspaces were empty and reads nothing, so "
@@ -226,10 +229,10 @@ def plan(
         errors = _console(stderr=True)
         if offline:
             loaded = _load(ctx, stack)
-            result = offline_plan(*loaded)
+            result = offline_plan(*loaded[:2], topology=loaded[2])
         else:
             session = _session(ctx, stack, outputs, console)
-            loaded = (session.context.config, session.context.project_dir)
+            loaded = (session.context.config, session.context.project_dir, session.context.topology)
             result = inspect_plan(session, max_workers=max_workers)
         warnings = _warn(errors if not quiet else _console(stderr=True, quiet=True), loaded[0])
         previews = _previews(ctx, *loaded)
@@ -242,7 +245,7 @@ def plan(
                 typer.echo("")
                 typer.echo(schedules_markdown(previews), nl=False)
         else:
-            console.print(result.table())
+            console.print(plan_table(result))
             if previews:
                 console.print(schedules_table(previews))
         for op in result.blocked:
@@ -274,16 +277,16 @@ def apply(
     def body():
         from postdeploy.apply import apply_plan
         from postdeploy.plan import inspect_plan
-        from postdeploy.render import summary_table
-        from postdeploy.schedules import schedules_table
+        from postdeploy.render import plan_table, schedules_table, summary_table
 
         console = _console(stderr=as_json, quiet=quiet)
         errors = _console(stderr=True)
         session = _session(ctx, stack, outputs, console)
         warnings = _warn(errors if not quiet else _console(stderr=True, quiet=True), session.context.config)
         planned = inspect_plan(session, max_workers=max_workers)
-        console.print(planned.table())
-        previews = _previews(ctx, session.context.config, session.context.project_dir)
+        console.print(plan_table(planned))
+        context = session.context
+        previews = _previews(ctx, context.config, context.project_dir, context.topology)
         if previews:
             console.print(schedules_table(previews))
         result = apply_plan(planned, session, max_workers=max_workers, console=console)
@@ -317,14 +320,14 @@ def share_back_command(
 ) -> None:
     """Share the model version a retraining job registered in its workspace to the registry, with lineage tags."""
     def body():
-        from postdeploy.plan import describe
+        from postdeploy.plan import describe_error
         from postdeploy.retraining.share_back import ShareBackError, share_back
         from postdeploy.retraining.targets import find_target
 
         console = _console(stderr=as_json)
         session = _session(ctx, stack, outputs, console)
         try:
-            find_target(session.context.config, workspace, job)
+            find_target(session.context.config, workspace, job, session.context.topology)
         except KeyError as error:
             raise _Failure(str(error.args[0]), ExitCode.INVALID_INPUT) from None
         cfg = session.context.config
@@ -335,11 +338,12 @@ def share_back_command(
             # after a dropped connection cannot share twice.
             result = session.call(lambda: share_back(
                 cfg, ws_client, registry_client, workspace=workspace, job=job, version=version, run_id=run_id,
+                topology=session.context.topology,
             ))
         except ShareBackError as error:
             raise _Failure(f"share-back failed: {error}", ExitCode.FAILED) from None
         except Exception as error:
-            raise _Failure(f"share-back failed: {describe(error)}", ExitCode.FAILED) from None
+            raise _Failure(f"share-back failed: {describe_error(error)}", ExitCode.FAILED) from None
         console.print(str(result), soft_wrap=True)
         lineage = ", ".join(f"{key}={value}" for key, value in result.plan.lineage.items())
         console.print(f"[dim]lineage: {lineage}[/]", soft_wrap=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from postdeploy import pull, push, seed, share
-from postdeploy.retraining import schedule_kind
-from postdeploy.spec import Kind
+from typing import Any
 
-KINDS: tuple[Kind, ...] = (
+from postdeploy import pull, push, seed, share
+from postdeploy.kind import Kind
+from postdeploy.retraining import schedule_kind
+
+KINDS: tuple[Kind[Any, Any], ...] = (
     seed.ENVIRONMENT, seed.COMPONENT, share.SHARE, push.PUSH, pull.PULL, schedule_kind.SCHEDULE,
 )
