@@ -171,7 +171,7 @@ def _review(stack, config, graph, baseline, project_dir, out) -> PreviewResult:
     from preview.diff import change_set
     from preview.findings import policy_markdown, policy_summary_markdown
     from preview.postdeploy_section import offline_postdeploy
-    from preview.review import FULL_NAME, ReviewContext, render_comment, render_review
+    from preview.review import FULL_NAME, ReviewContext, render_both
     from preview.rows import grant_rows
     from preview.snapshot import catalog_entries, dumps, sharing_entries, snapshot
     from stacks.access import plan_role_grants
@@ -227,10 +227,11 @@ def _review(stack, config, graph, baseline, project_dir, out) -> PreviewResult:
         postdeploy_summary=postdeploy.markdown.split("\n", 1)[0] + f" Every operation is in `{FULL_NAME}`.",
     )
     target = out / stack
+    comment, full = render_both(ctx)
     files = write_files({
         target / "preview.json": dumps(document),
-        target / "review.md": render_comment(ctx),
-        target / FULL_NAME: render_review(ctx),
+        target / "review.md": comment,
+        target / FULL_NAME: full,
     })
     counts: dict[str, int] = {
         "resources": document["resourceCount"],

@@ -71,6 +71,7 @@ class Section:
 
 def _sections(ctx: ReviewContext) -> list[Section]:
     changes = ctx.changes()
+    rows = sorted_rows(ctx.grants, ctx.topology)
     sections = [Section(_header(ctx), _header(ctx))]
     if ctx.attention_markdown is not None:
         sections.append(Section(ctx.attention_markdown, ctx.attention_markdown))
@@ -80,7 +81,7 @@ def _sections(ctx: ReviewContext) -> list[Section]:
         full = f"### Policy\n\n{ctx.policy_markdown.strip()}"
         summary = ctx.policy_summary if ctx.policy_summary is not None else ctx.policy_markdown
         sections.append(Section(full, f"### Policy\n\n{summary.strip()}"))
-    sections.append(Section(_assignments(ctx), _assignments_summary(ctx)))
+    sections.append(Section(_assignments(ctx, rows), _assignments_summary(ctx, rows)))
     changed = changed_tenants(changes) if changes is not None else frozenset()
     sections.append(Section(_topology(ctx, changed), _topology(ctx, changed, aggregate=True)))
     if ctx.postdeploy_markdown is not None:
@@ -90,15 +91,21 @@ def _sections(ctx: ReviewContext) -> list[Section]:
     return sections
 
 
-def render_review(ctx: ReviewContext) -> str:
+def render_review(ctx: ReviewContext, sections: list[Section] | None = None) -> str:
     """Every section whole: the artifact (review-full.md)."""
-    return "\n\n".join(s.full for s in _sections(ctx)) + "\n"
+    return "\n\n".join(s.full for s in (sections or _sections(ctx))) + "\n"
 
 
-def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> str:
+def render_both(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> tuple[str, str]:
+    """(review.md, review-full.md) from one rendering of the sections."""
+    sections = _sections(ctx)
+    return render_comment(ctx, limit, sections), render_review(ctx, sections)
+
+
+def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT, sections: list[Section] | None = None) -> str:
     """review.md: every section whole if that fits in ``limit`` characters, else summaries, upgraded
     to whole sections in reading order while they still fit."""
-    sections = _sections(ctx)
+    sections = sections or _sections(ctx)
     whole = "\n\n".join(s.full for s in sections) + "\n"
     if len(whole) <= limit:
         return whole
@@ -215,8 +222,8 @@ def _resource_counts(resources: Sequence[dict[str, Any]]) -> str:
     return f"<details><summary>Resources by type</summary>\n\n{body}\n\n</details>"
 
 
-def _assignments(ctx: ReviewContext) -> str:
-    rows = sorted_rows(ctx.grants, ctx.topology)
+def _assignments(ctx: ReviewContext, rows: list[GrantRow] | None = None) -> str:
+    rows = rows if rows is not None else sorted_rows(ctx.grants, ctx.topology)
     body = table(
         ("Principal", "Object id", "Type", "Role", "Scope", "Why"),
         (
@@ -228,9 +235,8 @@ def _assignments(ctx: ReviewContext) -> str:
     return f"### Role assignments ({len(rows)})\n\n{body}"
 
 
-def _assignments_summary(ctx: ReviewContext, rows_kept: int = 40) -> str:
+def _assignments_summary(ctx: ReviewContext, rows: list[GrantRow], rows_kept: int = 40) -> str:
     """The broadest grants as rows, the rest as counts per role and kind of scope."""
-    rows = sorted_rows(ctx.grants, ctx.topology)
     broad = [r for r in rows if risk(r.role, r.scope_id) <= (1, 1)][:rows_kept]
     counts = Counter((r.role, scope_kind(r.scope_id)) for r in rows)
     by_count = table(("Role", "Scope kind", "Assignments"),
