@@ -75,14 +75,15 @@ def render(chromium: str, script: Path, source: str, work: Path) -> tuple[str, s
         capture_output=True, text=True, timeout=180, check=False,
     )
     dom = done.stdout
-    match = re.search(r'<div id="out" data-result="(\w+)">(.*?)</div>\s*<script', dom, re.S)
+    match = re.search(r"<div id=\"out\" data-result=\"(?P<result>\w+)\">(.*?)</div>\s*<script", dom, re.S)
     if not match:
         return "no result", (done.stderr.strip().splitlines() or ["(nothing rendered)"])[-1][:120]
     if match["result"] == "error":
         return "error", html.unescape(re.sub(r"<[^>]+>", "", match[2]))[:160]
     svg = match[2]
     nodes = len(re.findall(r'class="node[ "]', svg))
-    edges = len(re.findall(r'class="edgePath|data-edge="true"|class="flowchart-link', svg))
+    # Edge paths are ids "L-<from>-<to>-<n>" (10.x) or "L_<from>_<to>_<n>" (11.x).
+    edges = len(re.findall(r'<path[^>]*\bid="L[-_]', svg))
     syntax = "Syntax error" in svg
     return ("error" if syntax else "ok"), f"svg {len(svg):,} chars, {nodes} nodes, {edges} edges" + (
         " (Syntax error)" if syntax else "")
