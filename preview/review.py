@@ -81,8 +81,9 @@ def _sections(ctx: ReviewContext) -> list[Section]:
         full = f"### Policy\n\n{ctx.policy_markdown.strip()}"
         summary = ctx.policy_summary if ctx.policy_summary is not None else ctx.policy_markdown
         sections.append(Section(full, f"### Policy\n\n{summary.strip()}"))
-    sections.append(Section(_assignments(ctx, rows), _assignments_summary(ctx, rows)))
     changed = changed_tenants(changes) if changes is not None else frozenset()
+    sections.append(Section(_tenants(ctx, changed), _tenants(ctx, changed, compact=True)))
+    sections.append(Section(_assignments(ctx, rows), _assignments_summary(ctx, rows)))
     sections.append(Section(_topology(ctx, changed), _topology(ctx, changed, aggregate=True)))
     if ctx.postdeploy_markdown is not None:
         summary = ctx.postdeploy_summary if ctx.postdeploy_summary is not None else ctx.postdeploy_markdown
@@ -123,6 +124,32 @@ def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT, sections: lis
         cut = text[: limit - 200].rsplit("\n", 1)[0]
         text = cut + f"\n\n… cut to fit one comment; the whole review is `{FULL_NAME}` in the artifact.\n"
     return text
+
+
+def _tenants(ctx: ReviewContext, changed: frozenset[str], compact: bool = False) -> str:
+    """Every workspace as a row; in the comment, the changed ones as rows and the rest as counts."""
+    from preview.mermaid import site_changed
+
+    sites = ctx.topology.sites
+    touched = [s for s in sites if site_changed(s, changed)]
+    shown = touched if compact else list(sites)
+    title = f"### Tenants ({len(ctx.config.tenants)}, {len(sites)} workspaces)"
+    parts = [title]
+    if shown:
+        parts.append(table(
+            ("Tenant", "Workspace", "Subscription", "Region", "Network", "Offboarding", "Changed"),
+            ((code(s.tenant.key), code(s.names.workspace), code(s.subscription_id), s.spec.region,
+              "public" if s.spec.public_network_access == "Enabled" else "private", s.tenant.offboarding or "",
+              "yes" if site_changed(s, changed) else "") for s in shown),
+        ))
+    if compact:
+        rest = Counter((s.subscription_id, s.spec.region) for s in sites if not site_changed(s, changed))
+        if rest:
+            parts.append(f"Unchanged: {sum(rest.values())} workspaces (every row in `{FULL_NAME}`).\n\n" + table(
+                ("Subscription", "Region", "Workspaces"),
+                ((code(sub), region, str(n)) for (sub, region), n in sorted(rest.items())),
+            ))
+    return "\n\n".join(parts)
 
 
 def _topology(ctx: ReviewContext, changed: frozenset[str], aggregate: bool | None = None) -> str:

@@ -38,6 +38,8 @@ def test_review_of_a_thousand_tenants_fits_one_comment_and_the_artifact_keeps_ev
     assert f"complete in\n`{FULL_NAME}`" in comment or f"`{FULL_NAME}`" in comment
     assert comment.index("### Needs a human") < comment.index("### Role assignments")
     assert "### Role assignments (6005, summary)" in comment
+    assert "### Tenants (1000, 1000 workspaces)" in comment and "Unchanged: 1000 workspaces" in comment
+    assert "| `t0999` | `mlw-t0999-ws1-bench` |" not in comment and "| `t0999` | `mlw-t0999-ws1-bench` |" in full
     assert full.count("\n| ") >= len(grants)  # every assignment is a row of the full review
     assert len(full) > 10 * COMMENT_LIMIT
 
