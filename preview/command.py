@@ -161,7 +161,9 @@ def _known_stacks(project_dir: Path) -> str:
     return f"; stacks here: {', '.join(stacks)}" if stacks else ""
 
 
-def _review(stack, config, graph, baseline, project_dir, out) -> PreviewResult:
+def _review(
+    stack: str, config: Any, graph: Any, baseline: dict[str, Any] | None, project_dir: Path, out: Path
+) -> PreviewResult:
     from policy.offline import format_violation
     from policy.offline import review as policy_review
     from postdeploy.catalog import CatalogError, load_catalog
