@@ -5,7 +5,8 @@ before deleting the old one; on Azure a create with the name of an existing reso
 of it, which the delete that follows then removes. So every named resource is deleted before it is
 replaced (``delete_before_replace``); the review lists these replaces.
 
-Offboarding (``tenants[].offboarding`` in config) changes only options, never inputs:
+Offboarding (``tenants[].offboarding`` in config) changes options (and adds an ``offboarding`` tag, set by
+the composition root, that tells the policy pack why protection is off):
 - none: stateful resources (workspace, storage, key vault) are protected;
 - ``handover``: nothing protected, everything ``retain_on_delete``: when the tenant's block is then
   removed, Pulumi forgets the resources and Azure keeps them with their data;

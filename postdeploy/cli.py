@@ -159,9 +159,15 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console):
 def _check_credentials(factory) -> None:
     """One token request before any operation: without credentials every operation would fail with
     the same multi-line SDK message."""
+    import logging
+
     credential = getattr(factory, "credential", None)
     if credential is None:
         return
+    # azure-identity logs its whole multi-credential report as a warning; the error below says it in a line.
+    identity_log = logging.getLogger("azure.identity")
+    level = identity_log.level
+    identity_log.setLevel(logging.CRITICAL)
     try:
         credential.get_token(ARM_SCOPE)
     except Exception as error:
@@ -175,6 +181,8 @@ def _check_credentials(factory) -> None:
             "AZURE_TENANT_ID and a secret or OIDC token), or run `plan --offline` to plan without Azure.",
             ExitCode.NO_ACCESS,
         ) from None
+    finally:
+        identity_log.setLevel(level)
 
 
 def _previews(ctx: typer.Context, cfg, project_dir: Path, topology):

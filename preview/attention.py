@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from preview.diff import AssignmentRef, ChangeSet, Refusal, Rename, ResourceChange
-from preview.replacements import rule_for
 from stacks.roles import PRIVILEGED_ROLES, Role
 
 _BROAD_ROLES = {Role.CONTRIBUTOR.value, *(r.value for r in PRIVILEGED_ROLES)}
@@ -109,7 +108,3 @@ def markdown(a: Attention, exit_code: int, exit_reason: str) -> str:
 
 
 _LISTED = 40
-
-
-def has_rule(type_: str) -> bool:
-    return rule_for(type_) is not None

@@ -68,13 +68,20 @@ def preview(
         typer.Option(help="A previous preview.json (keep it outside --out): adds the change set to review.md"),
     ] = None,
     out: Annotated[Path, typer.Option(help="Output folder; files go to <out>/<stack>/")] = Path("out"),
-    project_dir: Annotated[Path, typer.Option(help="Project root holding Pulumi.<stack>.yaml")] = PROJECT_DIR,
+    project_dir: Annotated[
+        Path | None,
+        typer.Option(help="Project root holding Pulumi.<stack>.yaml; default: the current folder when it holds "
+                     "Pulumi.yaml, else this checkout"),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the summary")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (nothing else)")] = False,
 ) -> None:
     """Run the stack's program offline and write preview.json, review.md and review-full.md."""
     from preview.command import InputError, run_preview
     from stacks.errors import ConfigError
+
+    if project_dir is None:
+        project_dir = Path.cwd() if (Path.cwd() / "Pulumi.yaml").is_file() else PROJECT_DIR
 
     if against is not None and out is not None and _same_file(against, out / stack / "preview.json"):
         typer.echo(f"warning: --against {against} is the file this run overwrites; the next run will compare "

@@ -154,7 +154,7 @@ def _known_stacks(project_dir: Path) -> str:
     return f"; stacks here: {', '.join(stacks)}" if stacks else ""
 
 
-def _review(stack, graph, baseline, project_dir, out) -> PreviewResult:
+def _review(stack: str, graph: Any, baseline: dict[str, Any] | None, project_dir: Path, out: Path) -> PreviewResult:
     from policy.offline import format_violation
     from policy.offline import review as policy_review
     from postdeploy.catalog import CatalogError, load_catalog
@@ -164,7 +164,7 @@ def _review(stack, graph, baseline, project_dir, out) -> PreviewResult:
     from preview.diff import change_set
     from preview.findings import policy_markdown, policy_summary_markdown
     from preview.postdeploy_section import offline_postdeploy
-    from preview.review import FULL_NAME, ReviewContext, render_comment, render_review
+    from preview.review import FULL_NAME, ReviewContext, render_both
     from preview.rows import grant_rows
     from preview.snapshot import catalog_entries, dumps, sharing_entries, snapshot
     from preview.template import dumps as template_dumps
@@ -220,12 +220,13 @@ def _review(stack, graph, baseline, project_dir, out) -> PreviewResult:
         postdeploy_summary=postdeploy.markdown.split("\n", 1)[0] + f" Every operation is in `{FULL_NAME}`.",
     )
     target = out / stack
+    comment, full = render_both(ctx)
     files = write_files({
         target / "preview.json": dumps(document),
         # The same desired state as an ARM template, for Checkov or PSRule for Azure.
         target / "template.json": template_dumps(template(graph.resources, stack)),
-        target / "review.md": render_comment(ctx),
-        target / FULL_NAME: render_review(ctx),
+        target / "review.md": comment,
+        target / FULL_NAME: full,
     })
     counts: dict[str, int] = {
         "resources": document["resourceCount"],

@@ -95,7 +95,7 @@ def changed_tenants(changes: ChangeSet) -> frozenset[str]:
     return frozenset(names)
 
 
-def _site_changed(site: WorkspaceSite, changed: frozenset[str]) -> bool:
+def site_changed(site: WorkspaceSite, changed: frozenset[str]) -> bool:
     prefix = f"{site.tenant.key}-{site.spec.key}"
     return prefix in changed or site.tenant.key in changed
 
@@ -205,7 +205,7 @@ def _aggregated(config: PlatformConfig, topology: Topology, changed: frozenset[s
         out.append(f'  subgraph {subscription_id(sub)} ["{label(f"subscription {sub}")}"]')
         counts: Counter[str] = Counter()
         for site in sites:
-            if _site_changed(site, changed):
+            if site_changed(site, changed):
                 node_of[site.ref] = workspace_id(site.ref)
                 shown.append(workspace_id(site.ref))
                 out.append(f'    {workspace_id(site.ref)}["{_workspace_label(site)}{_LINE}changed"]')

@@ -71,6 +71,7 @@ class Section:
 
 def _sections(ctx: ReviewContext) -> list[Section]:
     changes = ctx.changes()
+    rows = sorted_rows(ctx.grants, ctx.topology)
     sections = [Section(_header(ctx), _header(ctx))]
     if ctx.attention_markdown is not None:
         sections.append(Section(ctx.attention_markdown, ctx.attention_markdown))
@@ -80,8 +81,9 @@ def _sections(ctx: ReviewContext) -> list[Section]:
         full = f"### Policy\n\n{ctx.policy_markdown.strip()}"
         summary = ctx.policy_summary if ctx.policy_summary is not None else ctx.policy_markdown
         sections.append(Section(full, f"### Policy\n\n{summary.strip()}"))
-    sections.append(Section(_assignments(ctx), _assignments_summary(ctx)))
     changed = changed_tenants(changes) if changes is not None else frozenset()
+    sections.append(Section(_tenants(ctx, changed), _tenants(ctx, changed, compact=True)))
+    sections.append(Section(_assignments(ctx, rows), _assignments_summary(ctx, rows)))
     sections.append(Section(_topology(ctx, changed), _topology(ctx, changed, aggregate=True)))
     if ctx.postdeploy_markdown is not None:
         summary = ctx.postdeploy_summary if ctx.postdeploy_summary is not None else ctx.postdeploy_markdown
@@ -90,15 +92,21 @@ def _sections(ctx: ReviewContext) -> list[Section]:
     return sections
 
 
-def render_review(ctx: ReviewContext) -> str:
+def render_review(ctx: ReviewContext, sections: list[Section] | None = None) -> str:
     """Every section whole: the artifact (review-full.md)."""
-    return "\n\n".join(s.full for s in _sections(ctx)) + "\n"
+    return "\n\n".join(s.full for s in (sections or _sections(ctx))) + "\n"
 
 
-def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> str:
+def render_both(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> tuple[str, str]:
+    """(review.md, review-full.md) from one rendering of the sections."""
+    sections = _sections(ctx)
+    return render_comment(ctx, limit, sections), render_review(ctx, sections)
+
+
+def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT, sections: list[Section] | None = None) -> str:
     """review.md: every section whole if that fits in ``limit`` characters, else summaries, upgraded
     to whole sections in reading order while they still fit."""
-    sections = _sections(ctx)
+    sections = sections or _sections(ctx)
     whole = "\n\n".join(s.full for s in sections) + "\n"
     if len(whole) <= limit:
         return whole
@@ -116,6 +124,32 @@ def render_comment(ctx: ReviewContext, limit: int = COMMENT_LIMIT) -> str:
         cut = text[: limit - 200].rsplit("\n", 1)[0]
         text = cut + f"\n\n… cut to fit one comment; the whole review is `{FULL_NAME}` in the artifact.\n"
     return text
+
+
+def _tenants(ctx: ReviewContext, changed: frozenset[str], compact: bool = False) -> str:
+    """Every workspace as a row; in the comment, the changed ones as rows and the rest as counts."""
+    from preview.mermaid import site_changed
+
+    sites = ctx.topology.sites
+    touched = [s for s in sites if site_changed(s, changed)]
+    shown = touched if compact else list(sites)
+    title = f"### Tenants ({len(ctx.config.tenants)}, {len(sites)} workspaces)"
+    parts = [title]
+    if shown:
+        parts.append(table(
+            ("Tenant", "Workspace", "Subscription", "Region", "Network", "Offboarding", "Changed"),
+            ((code(s.tenant.key), code(s.names.workspace), code(s.subscription_id), s.spec.region,
+              "public" if s.spec.public_network_access == "Enabled" else "private", s.tenant.offboarding or "",
+              "yes" if site_changed(s, changed) else "") for s in shown),
+        ))
+    if compact:
+        rest = Counter((s.subscription_id, s.spec.region) for s in sites if not site_changed(s, changed))
+        if rest:
+            parts.append(f"Unchanged: {sum(rest.values())} workspaces (every row in `{FULL_NAME}`).\n\n" + table(
+                ("Subscription", "Region", "Workspaces"),
+                ((code(sub), region, str(n)) for (sub, region), n in sorted(rest.items())),
+            ))
+    return "\n\n".join(parts)
 
 
 def _topology(ctx: ReviewContext, changed: frozenset[str], aggregate: bool | None = None) -> str:
@@ -215,8 +249,8 @@ def _resource_counts(resources: Sequence[dict[str, Any]]) -> str:
     return f"<details><summary>Resources by type</summary>\n\n{body}\n\n</details>"
 
 
-def _assignments(ctx: ReviewContext) -> str:
-    rows = sorted_rows(ctx.grants, ctx.topology)
+def _assignments(ctx: ReviewContext, rows: list[GrantRow] | None = None) -> str:
+    rows = rows if rows is not None else sorted_rows(ctx.grants, ctx.topology)
     body = table(
         ("Principal", "Object id", "Type", "Role", "Scope", "Why"),
         (
@@ -228,9 +262,8 @@ def _assignments(ctx: ReviewContext) -> str:
     return f"### Role assignments ({len(rows)})\n\n{body}"
 
 
-def _assignments_summary(ctx: ReviewContext, rows_kept: int = 40) -> str:
+def _assignments_summary(ctx: ReviewContext, rows: list[GrantRow], rows_kept: int = 40) -> str:
     """The broadest grants as rows, the rest as counts per role and kind of scope."""
-    rows = sorted_rows(ctx.grants, ctx.topology)
     broad = [r for r in rows if risk(r.role, r.scope_id) <= (1, 1)][:rows_kept]
     counts = Counter((r.role, scope_kind(r.scope_id)) for r in rows)
     by_count = table(("Role", "Scope kind", "Assignments"),

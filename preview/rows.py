@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stacks.access import RoleGrant
-from stacks.topology import Topology
+from stacks.topology import Topology, WorkspaceSite
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,25 @@ def short_scope(scope_id: str, topology: Topology) -> str:
     """Readable scope: names what it is, keeps the subscription so equal names stay apart."""
     if scope_id.lower() == topology.registry_id.lower():
         return f"registry/{topology.config.registry.name}"
-    for site in topology.sites:
-        if scope_id.lower() == site.workspace_id.lower():
-            return f"workspace/{site.names.workspace} (sub {site.subscription_id[:8]}…)"
+    site = _workspaces_by_id(topology).get(scope_id.lower())
+    if site is not None:
+        return f"workspace/{site.names.workspace} (sub {site.subscription_id[:8]}…)"
     if scope_id.startswith("/subscriptions/") and scope_id.count("/") == 2:
         return f"subscription/{scope_id.split('/')[2]}"
     return scope_id
+
+
+_INDEX: dict[int, tuple[Topology, dict[str, WorkspaceSite]]] = {}
+
+
+def _workspaces_by_id(topology: Topology) -> dict[str, WorkspaceSite]:
+    """Sites by lowered workspace id, built once per topology: a scan per grant is quadratic."""
+    cached = _INDEX.get(id(topology))
+    if cached is None or cached[0] is not topology:
+        _INDEX.clear()
+        cached = (topology, {site.workspace_id.lower(): site for site in topology.sites})
+        _INDEX[id(topology)] = cached
+    return cached[1]
 
 
 def grant_rows(grants: tuple[RoleGrant, ...], topology: Topology) -> list[GrantRow]:

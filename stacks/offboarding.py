@@ -1,8 +1,9 @@
 """Taking a tenant off the platform: two `pulumi up`s, the first one marked in config.
 
 Step 1: the tenant's block gets ``offboarding: handover`` or ``offboarding: delete``. Its resources
-stay in the program with new options only (``components.lifecycle``): unprotected, and with
-``handover`` retained on delete. Every role assignment the platform made for the tenant goes
+stay in the program with new options (``components.lifecycle``): unprotected, and with ``handover``
+retained on delete; an ``offboarding`` tag (an in-place update) says why in Azure and to the
+policy pack. Every role assignment the platform made for the tenant goes
 (its members, its identities on the registry, the registry owner in its subscription and
 workspaces); an assignment another tenant still needs stays, with that tenant as its reason.
 Protect and retain-on-delete take effect from state, which is why this is a step of its own.

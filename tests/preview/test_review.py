@@ -164,7 +164,11 @@ def test_managed_identities_are_marked_known_after_apply(dev):
 def test_without_baseline_or_optional_sections(dev):
     headings = [line for line in dev.review.splitlines() if line.startswith("#")]
     count = len(dev.document["roleAssignments"])
-    assert headings == ["## Preview of stack `dev`", f"### Role assignments ({count})", "### Topology"]
+    assert headings == ["## Preview of stack `dev`", "### Tenants (4, 4 workspaces)", f"### Role assignments ({count})",
+                        "### Topology"]
+    tenants = section(dev.review, "### Tenants")
+    assert "| `tenant4` | `mlw-tenant4-ws1-dev` | `9e1a3c5b-7d2f-4b6e-8a0c-2d4f6b8a0c0b` | eastus | public |  |  |" \
+        in tenants
     topology = section(dev.review, "### Topology")
     assert topology.strip().startswith("```mermaid\nflowchart LR\n")
     assert topology.strip().endswith("```")
@@ -178,7 +182,8 @@ def test_optional_sections_render_under_headings(dev):
     )
     headings = [line for line in review.splitlines() if line.startswith("### ")]
     count = len(dev.document["roleAssignments"])
-    assert headings == ["### Policy", f"### Role assignments ({count})", "### Topology", "### Post-deploy plan"]
+    assert headings == ["### Policy", "### Tenants (4, 4 workspaces)", f"### Role assignments ({count})",
+                        "### Topology", "### Post-deploy plan"]
     assert section(review, "### Policy").strip() == "**3** rules, all passed"
     assert section(review, "### Post-deploy plan").strip() == "- share model credit-card-default:1"
 
