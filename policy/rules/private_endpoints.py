@@ -29,7 +29,7 @@ from policy.rules.resource_types import (
     PRIVATE_ENDPOINT,
     STORAGE_ACCOUNT,
 )
-from policy.rules.values import UNKNOWN, elements, get, is_unknown, same, text
+from policy.rules.values import UNKNOWN, elements, get, same, text
 
 # Resource type -> (how messages name it, its Azure name input, the groupIds it needs when private).
 NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -51,11 +51,17 @@ class Connection:
 def connections(resources: list[PolicyResource]) -> Iterator[Connection]:
     for endpoint in of_type(resources, PRIVATE_ENDPOINT):
         for prop in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
-            for item in elements(get(endpoint.props, prop)):
+            items = get(endpoint.props, prop)
+            if items is UNKNOWN:
+                # Which resource it reaches is then only told by what the list depends on.
+                yield Connection(endpoint, reference(endpoint, prop, None), None)
+                continue
+            for item in elements(items):
                 target = get(item, "privateLinkServiceId")
                 groups = get(item, "groupIds")
-                known = None if is_unknown(groups) or groups is UNKNOWN else tuple(
-                    str(g).lower() for g in elements(groups) if text(g)
+                listed = None if groups is UNKNOWN else list(elements(groups))
+                known = None if listed is None or any(g is UNKNOWN for g in listed) else tuple(
+                    str(g).lower() for g in listed if text(g)
                 )
                 yield Connection(endpoint, reference(endpoint, prop, target), known)
 

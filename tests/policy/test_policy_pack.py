@@ -53,6 +53,19 @@ EXPECTED = {
     "log-analytics-local-auth-disabled": ("advisory", False),
     "stateful-resources-protected": ("mandatory", False),
     "required-tags": ("advisory", False),
+    # Advisory by default (dev is public), mandatory in prod.json.
+    "storage-public-network-access": ("advisory", False),
+    "key-vault-public-network-access": ("advisory", False),
+    "container-registry-public-network-access": ("advisory", False),
+    "log-analytics-public-network-access": ("advisory", False),
+    "app-insights-public-network-access": ("advisory", False),
+    "compute-no-node-public-ip": ("advisory", False),
+    "workspace-managed-network-isolation": ("advisory", False),
+    # They only look at private resources, or at what every stack keeps: mandatory everywhere.
+    "private-endpoints-present": ("mandatory", True),
+    "monitoring-private-link-scope": ("mandatory", True),
+    "diagnostic-settings-present": ("mandatory", True),
+    "storage-soft-delete": ("mandatory", True),
 }
 
 

@@ -201,7 +201,7 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
 
     changes = section(render_review(context(dev.raw, dev.document, baseline=baseline)), "### Changes since")
     assert changes.splitlines()[1] == (
-        "Role assignments: 1 added, 0 removed, 1 changed. Resources: 9 added, 1 removed, 0 changed."
+        "Role assignments: 1 added, 0 removed, 1 changed. Resources: 15 added, 1 removed, 0 changed."
     )
     assert table_rows(section(changes, "#### Role assignments added"), HEADERS) == [
         ["grp-tenant4-ds", "`7c2e1f4a-3b5d-4e6f-8a9b-0c1d2e3f4d01`", "Group", "AzureML Data Scientist",
@@ -214,7 +214,7 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
     added = table_rows(section(changes, "#### Resources added"), ["Type", "Name", "Subscription", "Parent"])
     assert ["`azure-native:machinelearningservices:Workspace`", "`tenant4-ws1`", f"`{SUB_B}`",
             "`ml-tenancy:tenant:Workspace::tenant4-ws1`"] in added
-    assert len(added) == 9
+    assert len(added) == 15
     removed_rows = table_rows(section(changes, "#### Resources removed"), ["Type", "Name", "Subscription", "Parent"])
     assert [row[1] for row in removed_rows] == ["`retired-appi`"]
 
