@@ -104,7 +104,9 @@ def test_dev_is_public_and_has_no_endpoints_zones_or_scope(dev_graph):
 
 def test_prod_monitoring_is_reached_only_through_its_private_link_scope(prod_graph):
     scope = only(prod_graph, SCOPE)
-    assert scope.inputs["accessModeSettings"] == {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "PrivateOnly"}
+    assert scope.inputs["accessModeSettings"] == {
+        "ingestionAccessMode": "PrivateOnly", "queryAccessMode": "PrivateOnly"
+    }
     monitors = [*prod_graph.of_type(LOG_ANALYTICS), *prod_graph.of_type(APP_INSIGHTS)]
     assert len(monitors) == 5
     assert {(m.inputs["publicNetworkAccessForIngestion"], m.inputs["publicNetworkAccessForQuery"])
