@@ -29,7 +29,7 @@ from policy.rules.resource_types import (
     PRIVATE_ENDPOINT,
     STORAGE_ACCOUNT,
 )
-from policy.rules.values import UNKNOWN, elements, get, same, text
+from policy.rules.values import MISSING, UNKNOWN, elements, get, same, text
 
 # Resource type -> (how messages name it, its Azure name input, the groupIds it needs when private).
 NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -123,6 +123,18 @@ def _endpoints_present(args: StackValidationArgs, report: ReportViolation) -> No
 
 def _scoped(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
+    for scope in of_type(resources, MONITOR_PRIVATE_LINK_SCOPE):
+        for mode in ("ingestionAccessMode", "queryAccessMode"):
+            value = get(scope.props, "accessModeSettings", mode)
+            if value is UNKNOWN:
+                known_after_apply(f"accessModeSettings.{mode}", scope.urn)
+            elif not same(value, "PrivateOnly"):
+                state = "not set" if value is MISSING else str(value)
+                report(
+                    f"Azure Monitor private link scope {label(scope, 'scopeName')}: accessModeSettings.{mode} is "
+                    f"{state}; set it to PrivateOnly so clients on the network reach only the scope's resources",
+                    scope.urn,
+                )
     scoped = [
         (r, reference(r, "linkedResourceId", get(r.props, "linkedResourceId")))
         for r in of_type(resources, MONITOR_SCOPED_RESOURCE)

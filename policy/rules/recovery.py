@@ -14,6 +14,8 @@ from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import BLOB_SERVICE, STORAGE_ACCOUNT
 from policy.rules.values import UNKNOWN, describe, get
 
+# Less than a week rarely outlasts the time it takes to notice a deletion.
+MINIMUM_DAYS = 7
 _POLICIES = (("deleteRetentionPolicy", "blob soft delete"), ("containerDeleteRetentionPolicy", "container soft delete"))
 
 
@@ -36,8 +38,15 @@ def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
             continue
         for prop, what in _POLICIES:
             enabled = get(mine[0].props, prop, "enabled")
+            days = get(mine[0].props, prop, "days")
             if enabled is UNKNOWN:
                 known_after_apply(f"{prop}.enabled", account.urn)
+            elif enabled is True and isinstance(days, int | float) and days < MINIMUM_DAYS:
+                report(
+                    f"storage account {name}: {prop}.days is {describe(days)}, so {what} keeps deleted data for "
+                    f"less than {MINIMUM_DAYS} days; keep it at least {MINIMUM_DAYS}",
+                    account.urn,
+                )
             elif enabled is not True:
                 state = describe(enabled) if isinstance(enabled, bool) else "not set"
                 report(

@@ -29,6 +29,9 @@ def messages(policy, resource_type, props):
 # --- public network access ------------------------------------------------------------------
 
 
+DENY = {"defaultAction": "Deny", "bypass": "AzureServices"}
+
+
 @pytest.mark.parametrize(
     ("policy", "resource_type", "path"),
     [
@@ -41,7 +44,9 @@ def messages(policy, resource_type, props):
 def test_public_network_access_must_be_disabled(policy, resource_type, path):
     def props(value):
         leaf = {path[-1]: value} if value is not None else {}
-        return {path[0]: leaf} if len(path) == 2 else leaf
+        if resource_type == t.KEY_VAULT:
+            return {path[0]: {**leaf, "networkAcls": DENY}}
+        return {**leaf, "networkRuleSet": DENY} if resource_type == t.STORAGE_ACCOUNT else leaf
 
     where = ".".join(path)
     assert messages(policy, resource_type, props("Disabled")) == []
@@ -53,6 +58,32 @@ def test_public_network_access_must_be_disabled(policy, resource_type, path):
     ]
     found = run(policy, resource_args(resource_type, props(ENGINE_UNKNOWN)))
     assert (found.messages, found.notes) == ([], [f"{where} is known after apply"])
+
+
+def test_firewalls_deny_by_default_and_registries_refuse_anonymous_pulls():
+    closed = {"publicNetworkAccess": "Disabled"}
+    assert messages(exposure.STORAGE, t.STORAGE_ACCOUNT, {**closed, "networkRuleSet": {"defaultAction": "Allow"}}) == [
+        "networkRuleSet.defaultAction is Allow; set it to Deny so only private endpoints and trusted Azure services "
+        "get in"
+    ]
+    assert messages(exposure.KEY_VAULT_ACCESS, t.KEY_VAULT, {"properties": closed}) == [
+        "properties.networkAcls.defaultAction is not set, and Azure's default is Allow; set it to Deny so only "
+        "private endpoints and trusted Azure services get in"
+    ]
+    registry = exposure.CONTAINER_REGISTRY_ACCESS
+    assert messages(registry, t.CONTAINER_REGISTRY, {**closed, "anonymousPullEnabled": False}) == []
+    assert messages(registry, t.CONTAINER_REGISTRY, {**closed, "anonymousPullEnabled": True}) == [
+        "anonymousPullEnabled is true; anyone who reaches the registry could pull images"
+    ]
+
+
+def test_storage_does_not_replicate_to_other_tenants():
+    rule = exposure.CROSS_TENANT_REPLICATION
+    assert messages(rule, t.STORAGE_ACCOUNT, {"allowCrossTenantReplication": False}) == []
+    assert messages(rule, t.STORAGE_ACCOUNT, {"allowCrossTenantReplication": True}) == [
+        "allowCrossTenantReplication is true; object replication could copy tenant data to a storage account in "
+        "another Entra tenant"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +125,23 @@ def test_compute_nodes_have_no_public_ip():
         "nodes are reachable only inside the workspace's network"
     ]
     assert messages(rule, t.ML_COMPUTE, compute(True, "ComputeInstance")) == []
+
+
+def test_compute_nodes_keep_ssh_closed():
+    def props(access):
+        inner = {"remoteLoginPortPublicAccess": access} if access else {}
+        return {"properties": {"computeType": "AmlCompute", "properties": inner}}
+
+    rule = outbound.NO_PUBLIC_LOGIN
+    assert messages(rule, t.ML_COMPUTE, props("Disabled")) == []
+    assert messages(rule, t.ML_COMPUTE, props("NotSpecified")) == [
+        "properties.properties.remoteLoginPortPublicAccess is NotSpecified; set it to Disabled so the nodes' SSH "
+        "port is not open to the internet"
+    ]
+    assert messages(rule, t.ML_COMPUTE, props(None)) == [
+        "properties.properties.remoteLoginPortPublicAccess is not set; set it to Disabled so the nodes' SSH port "
+        "is not open to the internet"
+    ]
 
 
 def test_workspaces_allow_only_approved_outbound():
@@ -286,6 +334,16 @@ def test_storage_keeps_deleted_blobs_and_containers():
     assert stack_messages(rule, [account]) == [
         "storage account stt1 has no blob service properties, so blob and container soft delete are off; deleted "
         "data cannot be recovered"
+    ]
+    brief = policy_resource(
+        t.BLOB_SERVICE,
+        {"id": f"{ST_ID}/blobServices/default", "deleteRetentionPolicy": {"enabled": True, "days": 1},
+         "containerDeleteRetentionPolicy": {"enabled": True, "days": 7}},
+        name="blob",
+    )
+    assert stack_messages(rule, [account, brief]) == [
+        "storage account stt1: deleteRetentionPolicy.days is 1, so blob soft delete keeps deleted data for less "
+        "than 7 days; keep it at least 7"
     ]
     assert stack_messages(rule, [account, blob_service(blob=False, container=None)]) == [
         "storage account stt1: deleteRetentionPolicy.enabled is false, so blob soft delete is off; set it to true "

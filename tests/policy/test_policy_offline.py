@@ -57,12 +57,12 @@ def test_dev_platform_has_only_what_reviewers_should_see():
         *each("app-insights-public-network-access", "-appi", times=2),
         *each("compute-no-node-public-ip", "-compute"),
         *each("container-registry-public-network-access", "-cr"),
-        *each("key-vault-public-network-access", "-kv"),
+        *each("key-vault-public-network-access", "-kv", times=2),  # and its firewall
         *[("advisory", "log-analytics-public-network-access", "mlreg-dev-audit-log")] * 2,
         *each("log-analytics-public-network-access", "-log", times=2),
         ("advisory", "registry-public-network-access", "mlreg-dev"),
         *(("advisory", "role-assignment-subscription-contributor", name) for name in owner_on_subscriptions),
-        *each("storage-public-network-access", "-st"),
+        *each("storage-public-network-access", "-st", times=2),  # and its firewall
         *each("workspace-managed-network-isolation"),
         *each("workspace-public-network-access"),
     ]
@@ -192,6 +192,8 @@ def test_values_known_after_apply_become_notes():
     assert result.violations == ()
     vault_notes = [n for n in result.notes if n.resource_name == "tenant1-ws1-kv"]
     assert [format_note(n) for n in vault_notes] == [
+        f"[info] key-vault-public-network-access ({t.KEY_VAULT}: tenant1-ws1-kv) properties.networkAcls.defaultAction "
+        "is known after apply",
         f"[info] key-vault-public-network-access ({t.KEY_VAULT}: tenant1-ws1-kv) properties.publicNetworkAccess is "
         "known after apply",
         f"[info] key-vault-purge-protection ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enablePurgeProtection is "
