@@ -351,3 +351,21 @@ def test_storage_keeps_deleted_blobs_and_containers():
         "storage account stt1: containerDeleteRetentionPolicy.enabled is not set, so container soft delete is off; "
         "set it to true with a retention in days",
     ]
+
+
+def test_overwritten_blobs_keep_their_versions():
+    rule = recovery.VERSIONING
+    account = policy_resource(t.STORAGE_ACCOUNT, {"name": "stt1", "id": ST_ID}, name="st")
+
+    def service(versioning):
+        props = {"id": f"{ST_ID}/blobServices/default"}
+        if versioning is not None:
+            props["isVersioningEnabled"] = versioning
+        return policy_resource(t.BLOB_SERVICE, props, name="blob")
+
+    assert stack_messages(rule, [account, service(True)]) == []
+    assert stack_messages(rule, [account, service(None)]) == [
+        "storage account stt1: isVersioningEnabled is not set, so an overwritten blob cannot be restored; set it "
+        "to true"
+    ]
+    assert stack_messages(rule, [account]) == []  # storage-soft-delete reports the missing blob service

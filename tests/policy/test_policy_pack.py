@@ -68,6 +68,7 @@ EXPECTED = {
     "storage-soft-delete": ("mandatory", True),
     "storage-no-cross-tenant-replication": ("mandatory", False),
     "compute-no-public-ssh": ("mandatory", False),
+    "storage-blob-versioning": ("advisory", True),
 }
 
 

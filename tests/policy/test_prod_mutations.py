@@ -137,6 +137,8 @@ CASES = [
      "storage-soft-delete"),
     ("blob-soft-delete-one-day", setting("tenant1-ws1-blob-recovery", "deleteRetentionPolicy", "days", to=1),
      "storage-soft-delete"),
+    ("blob-versioning-off", setting("tenant4-ws1-blob-recovery", "isVersioningEnabled", to=False),
+     "storage-blob-versioning"),
     ("key-vault-soft-delete-off", setting("tenant1-ws1-kv", "properties", "enableSoftDelete", to=False),
      "key-vault-soft-delete"),
 ]
