@@ -37,7 +37,8 @@ def private_endpoint(
         private_endpoint_name=planned.name,
         resource_group_name=place.resource_group,
         location=place.region,
-        subnet=network.SubnetArgs(id=place.subnet_id),
+        # A plain reference: SubnetArgs would add its default network policies to the request body.
+        subnet={"id": place.subnet_id},
         custom_network_interface_name=f"{planned.name}-nic",
         private_link_service_connections=[
             network.PrivateLinkServiceConnectionArgs(

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from preview.network import mermaid_lines as network_lines
 from stacks.model import PlatformConfig
 from stacks.topology import Topology, WorkspaceSite
 
@@ -132,6 +133,10 @@ def topology_diagram(
     edges = _edges(config, reg_node)
     links.extend(f'  {e.source} {_ARROWS[e.flow]}|"{_LINE.join(e.lines)}"| {e.target}' for e in edges)
     out.extend(links)
+    # Private endpoints come after the flow links, so the linkStyle indexes below stay right.
+    out.extend(
+        network_lines(topology, label=label, node_id=node_id, registry_node=reg_node, workspace_node=workspace_id)
+    )
 
     for name, style in _CLASSES.items():
         out.append(f"  classDef {name} {style}")

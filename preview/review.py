@@ -18,6 +18,7 @@ from typing import Any
 
 from preview.diff import AssignmentRef, ChangeSet, FieldChange, ResourceRef, change_set
 from preview.mermaid import changed_tenants, topology_diagram
+from preview.network import network_markdown
 from preview.rows import GrantRow, grant_rows, short_scope
 from stacks.access import RoleGrant
 from stacks.model import PlatformConfig
@@ -85,6 +86,8 @@ def _sections(ctx: ReviewContext) -> list[Section]:
     sections.append(Section(_tenants(ctx, changed), _tenants(ctx, changed, compact=True)))
     sections.append(Section(_assignments(ctx, rows), _assignments_summary(ctx, rows)))
     sections.append(Section(_topology(ctx, changed), _topology(ctx, changed, aggregate=True)))
+    if (network := network_markdown(ctx.topology, cell, code)) is not None:
+        sections.append(Section(network, network))
     if ctx.postdeploy_markdown is not None:
         summary = ctx.postdeploy_summary if ctx.postdeploy_summary is not None else ctx.postdeploy_markdown
         sections.append(Section(f"### Post-deploy plan\n\n{ctx.postdeploy_markdown.strip()}",

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from preview.graph import Graph
+from preview.network import network_table
 from preview.rows import GrantRow
 from stacks.topology import Topology
 
@@ -65,3 +66,5 @@ def print_summary(console: Console, topology: Topology, graph: Graph, rows: list
     console.print(registry_table(topology))
     console.print(workspace_table(topology, graph))
     console.print(grants_table(rows))
+    if (network := network_table(topology)) is not None:
+        console.print(network)

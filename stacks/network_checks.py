@@ -66,9 +66,11 @@ def _network(network: Network | None, registry: Registry | None, tenants: Mappin
         yield from _placement(hub, "network", "privateEndpoints")
     groups: set[str] = set()
     registry_private = registry is not None and registry.public_network_access == "Disabled"
+    # A hub that is written but invalid is reported as such; it is not "missing" too.
+    hub_written = hub is not None or "private_endpoints" in _invalid(network)
     if registry_private:
         groups.add("amlregistry")
-        if hub is None:
+        if not hub_written:
             yield Problem(
                 "network.privateEndpoints",
                 "is required: the registry is private (registry.publicNetworkAccess: Disabled), so nobody can "
@@ -81,7 +83,7 @@ def _network(network: Network | None, registry: Registry | None, tenants: Mappin
         if own is not None:
             yield from _placement(own, *at, "privateEndpoints")
         groups.update(("amlworkspace", "blob", "file"))
-        if own is None and hub is None:
+        if own is None and not hub_written and "private_endpoints" not in _invalid(ws):
             yield Problem(
                 join_path(*at, "privateEndpoints"),
                 "is required: the workspace is private (publicNetworkAccess: Disabled), so nobody can reach it "
@@ -99,7 +101,7 @@ def _network(network: Network | None, registry: Registry | None, tenants: Mappin
         )
     if network.monitoring_access == "Private":
         groups.add("azuremonitor")
-        if hub is None and not registry_private:  # a private registry without a hub is reported above
+        if not hub_written and not registry_private:  # a private registry without a hub is reported above
             yield Problem(
                 "network.privateEndpoints",
                 "is required: monitoringAccess Private needs a private endpoint for the Azure Monitor private "

@@ -80,16 +80,22 @@ def _covers(setting: PolicyResource, audited: Audited) -> bool | None:
     if logs is UNKNOWN:
         return None
     enabled_categories, enabled_groups = set(), set()
+    uncertain = False
     for log in elements(logs):
-        if get(log, "enabled") is not True:
+        enabled, category, group = (get(log, key) for key in ("enabled", "category", "categoryGroup"))
+        if UNKNOWN in (log, enabled, category, group):
+            uncertain = True
+        if enabled is not True:
             continue
-        if category := text(get(log, "category")):
+        if category := text(category):
             enabled_categories.add(category.lower())
-        if group := text(get(log, "categoryGroup")):
+        if group := text(group):
             enabled_groups.add(group.lower())
     if any(g.lower() in enabled_groups for g in audited.groups):
         return True
-    return bool(audited.categories) and all(c.lower() in enabled_categories for c in audited.categories)
+    if audited.categories and all(c.lower() in enabled_categories for c in audited.categories):
+        return True
+    return None if uncertain else False
 
 
 def _present(args: StackValidationArgs, report: ReportViolation) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from policy.rules.define import ADVISORY, resource_rule
+from policy.rules.define import ADVISORY, MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import ML_COMPUTE, ML_WORKSPACE
 from policy.rules.values import MISSING, UNKNOWN, get, same, show_value
@@ -39,6 +39,21 @@ def _no_node_public_ip(args: ResourceValidationArgs, report: ReportViolation) ->
         )
 
 
+def _no_public_login(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    kind = get(args.props, "properties", "computeType")
+    if kind is UNKNOWN or not same(kind, "AmlCompute"):
+        return  # the node public IP check notes an unknown type already
+    value = get(args.props, "properties", "properties", "remoteLoginPortPublicAccess")
+    if value is UNKNOWN:
+        known_after_apply("properties.properties.remoteLoginPortPublicAccess")
+    elif value is MISSING or not same(value, "Disabled"):
+        state = "not set" if value is MISSING else describe(value)
+        report(
+            f"properties.properties.remoteLoginPortPublicAccess is {state}; set it to Disabled so the nodes' SSH "
+            "port is not open to the internet"
+        )
+
+
 def _approved_outbound(args: ResourceValidationArgs, report: ReportViolation) -> None:
     mode = get(args.props, "managedNetwork", "isolationMode")
     if mode is UNKNOWN:
@@ -62,6 +77,13 @@ NO_NODE_PUBLIC_IP = resource_rule(
     [ML_COMPUTE],
     _no_node_public_ip,
 )
+NO_PUBLIC_LOGIN = resource_rule(
+    "compute-no-public-ssh",
+    "Compute cluster nodes do not open their SSH port to the internet.",
+    MANDATORY,
+    [ML_COMPUTE],
+    _no_public_login,
+)
 APPROVED_OUTBOUND_ONLY = resource_rule(
     "workspace-managed-network-isolation",
     "Workspaces run in a managed network that allows only approved outbound traffic.",
@@ -70,4 +92,4 @@ APPROVED_OUTBOUND_ONLY = resource_rule(
     _approved_outbound,
 )
 
-RULES = [NO_NODE_PUBLIC_IP, APPROVED_OUTBOUND_ONLY]
+RULES = [NO_NODE_PUBLIC_IP, NO_PUBLIC_LOGIN, APPROVED_OUTBOUND_ONLY]

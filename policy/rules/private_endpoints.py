@@ -29,7 +29,7 @@ from policy.rules.resource_types import (
     PRIVATE_ENDPOINT,
     STORAGE_ACCOUNT,
 )
-from policy.rules.values import UNKNOWN, elements, get, is_unknown, same, text
+from policy.rules.values import MISSING, UNKNOWN, elements, get, same, text
 
 # Resource type -> (how messages name it, its Azure name input, the groupIds it needs when private).
 NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -51,11 +51,17 @@ class Connection:
 def connections(resources: list[PolicyResource]) -> Iterator[Connection]:
     for endpoint in of_type(resources, PRIVATE_ENDPOINT):
         for prop in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
-            for item in elements(get(endpoint.props, prop)):
+            items = get(endpoint.props, prop)
+            if items is UNKNOWN:
+                # Which resource it reaches is then only told by what the list depends on.
+                yield Connection(endpoint, reference(endpoint, prop, None), None)
+                continue
+            for item in elements(items):
                 target = get(item, "privateLinkServiceId")
                 groups = get(item, "groupIds")
-                known = None if is_unknown(groups) or groups is UNKNOWN else tuple(
-                    str(g).lower() for g in elements(groups) if text(g)
+                listed = None if groups is UNKNOWN else list(elements(groups))
+                known = None if listed is None or any(g is UNKNOWN for g in listed) else tuple(
+                    str(g).lower() for g in listed if text(g)
                 )
                 yield Connection(endpoint, reference(endpoint, prop, target), known)
 
@@ -117,6 +123,18 @@ def _endpoints_present(args: StackValidationArgs, report: ReportViolation) -> No
 
 def _scoped(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
+    for scope in of_type(resources, MONITOR_PRIVATE_LINK_SCOPE):
+        for mode in ("ingestionAccessMode", "queryAccessMode"):
+            value = get(scope.props, "accessModeSettings", mode)
+            if value is UNKNOWN:
+                known_after_apply(f"accessModeSettings.{mode}", scope.urn)
+            elif not same(value, "PrivateOnly"):
+                state = "not set" if value is MISSING else str(value)
+                report(
+                    f"Azure Monitor private link scope {label(scope, 'scopeName')}: accessModeSettings.{mode} is "
+                    f"{state}; set it to PrivateOnly so clients on the network reach only the scope's resources",
+                    scope.urn,
+                )
     scoped = [
         (r, reference(r, "linkedResourceId", get(r.props, "linkedResourceId")))
         for r in of_type(resources, MONITOR_SCOPED_RESOURCE)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policy.rules.define import MANDATORY, stack_rule
+from policy.rules.define import ADVISORY, MANDATORY, stack_rule
 from policy.rules.links import child_of, label, of_type
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import BLOB_SERVICE, STORAGE_ACCOUNT
 from policy.rules.values import UNKNOWN, get, show_value
 
+# Less than a week rarely outlasts the time it takes to notice a deletion.
+MINIMUM_DAYS = 7
 _POLICIES = (("deleteRetentionPolicy", "blob soft delete"), ("containerDeleteRetentionPolicy", "container soft delete"))
 
 
@@ -36,8 +38,15 @@ def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
             continue
         for prop, what in _POLICIES:
             enabled = get(mine[0].props, prop, "enabled")
+            days = get(mine[0].props, prop, "days")
             if enabled is UNKNOWN:
                 known_after_apply(f"{prop}.enabled", account.urn)
+            elif enabled is True and isinstance(days, int | float) and days < MINIMUM_DAYS:
+                report(
+                    f"storage account {name}: {prop}.days is {describe(days)}, so {what} keeps deleted data for "
+                    f"less than {MINIMUM_DAYS} days; keep it at least {MINIMUM_DAYS}",
+                    account.urn,
+                )
             elif enabled is not True:
                 state = show_value(enabled) if isinstance(enabled, bool) else "not set"
                 report(
@@ -47,6 +56,29 @@ def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
                 )
 
 
+def _versioning(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = list(args.resources)
+    services = of_type(resources, BLOB_SERVICE)
+    for account in of_type(resources, STORAGE_ACCOUNT):
+        mine = [
+            service for service in services
+            if child_of(service, account, name_input="accountName", parent_name_input="accountName",
+                        marker="/blobservices/default")
+        ]
+        if not mine:
+            continue  # storage-soft-delete reports the missing blob service
+        value = get(mine[0].props, "isVersioningEnabled")
+        if value is UNKNOWN:
+            known_after_apply("isVersioningEnabled", account.urn)
+        elif value is not True:
+            state = describe(value) if isinstance(value, bool) else "not set"
+            report(
+                f"storage account {label(account, 'accountName')}: isVersioningEnabled is {state}, so an "
+                "overwritten blob cannot be restored; set it to true",
+                account.urn,
+            )
+
+
 SOFT_DELETE = stack_rule(
     "storage-soft-delete",
     "Storage accounts have blob and container soft delete on.",
@@ -54,4 +86,11 @@ SOFT_DELETE = stack_rule(
     _soft_delete,
 )
 
-RULES = [SOFT_DELETE]
+VERSIONING = stack_rule(
+    "storage-blob-versioning",
+    "Storage accounts keep previous versions of overwritten blobs.",
+    ADVISORY,
+    _versioning,
+)
+
+RULES = [SOFT_DELETE, VERSIONING]

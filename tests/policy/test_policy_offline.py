@@ -46,17 +46,25 @@ def test_dev_platform_has_only_what_reviewers_should_see():
         and n.inputs["scope"].count("/") == 2
     )
     assert len(owner_on_subscriptions) == 2
+    tenants = ("tenant1-ws1", "tenant2-ws1", "tenant3-ws1", "tenant4-ws1")
+
+    def each(rule, suffix="", times=1):
+        return [("advisory", rule, f"{t}{suffix}") for t in tenants for _ in range(times)]
+
+    # Dev is public on purpose: what a private stack must close is advisory here, never mandatory.
     assert [(v.level, v.rule, v.resource_name) for v in evaluate(DEV, stack="dev")] == [
-        ("advisory", "app-insights-local-auth-disabled", "tenant1-ws1-appi"),
-        ("advisory", "app-insights-local-auth-disabled", "tenant2-ws1-appi"),
-        ("advisory", "app-insights-local-auth-disabled", "tenant3-ws1-appi"),
-        ("advisory", "app-insights-local-auth-disabled", "tenant4-ws1-appi"),
+        *each("app-insights-local-auth-disabled", "-appi"),
+        *each("app-insights-public-network-access", "-appi", times=2),
+        *each("compute-no-node-public-ip", "-compute"),
+        *each("container-registry-public-network-access", "-cr"),
+        *each("key-vault-public-network-access", "-kv", times=2),  # and its firewall
+        *[("advisory", "log-analytics-public-network-access", "mlreg-dev-audit-log")] * 2,
+        *each("log-analytics-public-network-access", "-log", times=2),
         ("advisory", "registry-public-network-access", "mlreg-dev"),
         *(("advisory", "role-assignment-subscription-contributor", name) for name in owner_on_subscriptions),
-        ("advisory", "workspace-public-network-access", "tenant1-ws1"),
-        ("advisory", "workspace-public-network-access", "tenant2-ws1"),
-        ("advisory", "workspace-public-network-access", "tenant3-ws1"),
-        ("advisory", "workspace-public-network-access", "tenant4-ws1"),
+        *each("storage-public-network-access", "-st", times=2),  # and its firewall
+        *each("workspace-managed-network-isolation"),
+        *each("workspace-public-network-access"),
     ]
 
 
@@ -184,6 +192,10 @@ def test_values_known_after_apply_become_notes():
     assert result.violations == ()
     vault_notes = [n for n in result.notes if n.resource_name == "tenant1-ws1-kv"]
     assert [format_note(n) for n in vault_notes] == [
+        f"[info] key-vault-public-network-access ({t.KEY_VAULT}: tenant1-ws1-kv) properties.networkAcls.defaultAction "
+        "is known after apply",
+        f"[info] key-vault-public-network-access ({t.KEY_VAULT}: tenant1-ws1-kv) properties.publicNetworkAccess is "
+        "known after apply",
         f"[info] key-vault-purge-protection ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enablePurgeProtection is "
         "known after apply",
         f"[info] key-vault-rbac-authorization ({t.KEY_VAULT}: tenant1-ws1-kv) properties.enableRbacAuthorization "

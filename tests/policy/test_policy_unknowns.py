@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from platform_graph import platform
 from policy_kit import ENGINE_UNKNOWN
+from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 from policy.offline import UNKNOWN, review
+from policy.rules import ALL
 
 Path = tuple[str | int, ...]
 
@@ -39,6 +41,17 @@ def replaced(value: Any, path: Path, marker: str) -> Any:
 GRAPH = platform("prod")
 BASELINE = review(GRAPH, stack="prod")
 CASES = [(i, path) for i, node in enumerate(GRAPH) for path in paths(dict(node.inputs))]
+# A resource rule sees one resource (and its provider), so after changing one resource only that
+# resource's resource rules can answer differently; stack rules see the whole graph. Running them
+# that way gives the same verdicts as reviewing the whole graph, in a fraction of the time.
+RESOURCE_RULES = [p for p in ALL if isinstance(p, ResourceValidationPolicy)]
+STACK_RULES = [p for p in ALL if isinstance(p, StackValidationPolicy)]
+PROVIDERS = [n for n in GRAPH if n.type == "pulumi:providers:azure-native"]
+
+
+def verdicts(graph: list, index: int) -> tuple:
+    own = review([graph[index], *PROVIDERS], stack="prod", policies=RESOURCE_RULES).violations
+    return own, review(graph, stack="prod", policies=STACK_RULES).violations
 
 
 def test_the_baseline_is_compliant():
@@ -52,5 +65,16 @@ def test_an_unknown_value_anywhere_adds_no_violation(marker):
         node = GRAPH[index]
         graph = list(GRAPH)
         graph[index] = dataclasses.replace(node, inputs=replaced(dict(node.inputs), path, marker))
-        result = review(graph, stack="prod")
-        assert result.violations == BASELINE.violations, (node.name, path)
+        assert verdicts(graph, index) == ((), ()), (node.name, path)
+
+
+def test_the_split_review_sees_what_the_whole_review_sees():
+    """The shortcut above is only valid if it reports what a whole review reports."""
+    index = next(i for i, n in enumerate(GRAPH) if n.type == "azure-native:storage:StorageAccount")
+    for inputs in ({"publicNetworkAccess": "Enabled"}, {"minimumTlsVersion": "TLS1_0"}):
+        graph = list(GRAPH)
+        graph[index] = dataclasses.replace(GRAPH[index], inputs={**GRAPH[index].inputs, **inputs})
+        own, stack = verdicts(graph, index)
+        assert own and sorted((*own, *stack), key=str) == sorted(review(graph, stack="prod").violations, key=str)
+    graph = [n for n in GRAPH if n.type != "azure-native:storage:BlobServiceProperties"]
+    assert verdicts(graph, 0)[1] == review(graph, stack="prod").violations != ()

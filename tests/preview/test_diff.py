@@ -104,6 +104,13 @@ def test_onboarding_a_tenant_adds_exactly_its_resources_and_assignments(base, on
         ("azure-native:containerregistry:Registry", "tenant5-ws1-cr"),
         ("azure-native:machinelearningservices:Workspace", "tenant5-ws1"),
         ("azure-native:machinelearningservices:Compute", "tenant5-ws1-compute"),
+        # Blob recovery and the audit logs of the workspace, its vault, blob service and registry.
+        ("ml-tenancy:tenant:Safeguards", "tenant5-ws1-safeguards"),
+        ("azure-native:storage:BlobServiceProperties", "tenant5-ws1-blob-recovery"),
+        ("azure-native:monitor:DiagnosticSetting", "tenant5-ws1-mlw-audit"),
+        ("azure-native:monitor:DiagnosticSetting", "tenant5-ws1-kv-audit"),
+        ("azure-native:monitor:DiagnosticSetting", "tenant5-ws1-blob-audit"),
+        ("azure-native:monitor:DiagnosticSetting", "tenant5-ws1-cr-audit"),
     }
     infrastructure = [r for r in changes.resources_added if r.type.startswith("azure-native:") and
                       r.type != "azure-native:authorization:RoleAssignment"]

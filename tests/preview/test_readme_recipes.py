@@ -7,10 +7,10 @@ import shlex
 import shutil
 
 import yaml
-from stacks.exit_codes import table_markdown
 from typer.testing import CliRunner
 
 from preview.cli import app
+from stacks.exit_codes import table_markdown
 from stacks.load import PROJECT_DIR
 
 README = (PROJECT_DIR / "README.md").read_text()

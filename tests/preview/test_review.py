@@ -206,7 +206,7 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
 
     changes = section(render_review(context(dev.raw, dev.document, baseline=baseline)), "### Changes since")
     assert changes.splitlines()[1] == (
-        "Resources: 9 added, 1 deleted, 0 released (kept in Azure), 0 replaced, 0 updated in place. "
+        "Resources: 15 added, 1 deleted, 0 released (kept in Azure), 0 replaced, 0 updated in place. "
         "Role assignments: 1 added, 0 removed, 1 changed. Catalog: 0 changed. Sharing: 0 flows added, 0 removed."
     )
     assert table_rows(section(changes, "#### Role assignments added"), HEADERS) == [
@@ -220,7 +220,7 @@ def test_baseline_without_tenant4_lists_its_additions_and_changed_reasons(dev):
     added = table_rows(section(changes, "#### Resources added"), ["Type", "Name", "Subscription", "Parent"])
     assert ["`azure-native:machinelearningservices:Workspace`", "`tenant4-ws1`", f"`{SUB_B}`",
             "`ml-tenancy:tenant:Workspace::tenant4-ws1`"] in added
-    assert len(added) == 9
+    assert len(added) == 15
     removed_rows = table_rows(section(changes, "#### Resources removed"),
                               ["Type", "Name", "Subscription", "What pulumi up does"])
     assert [(row[1], row[3]) for row in removed_rows] == [("`retired-appi`", "deletes it")]

@@ -44,7 +44,7 @@ def test_registry_lives_in_its_component_and_subscription(dev_graph):
 
 
 def test_audit_logs_of_asset_reads_and_writes_go_to_central_log_analytics(dev_graph):
-    setting = only(dev_graph, "azure-native:monitor:DiagnosticSetting")
+    setting = only(dev_graph, "azure-native:monitor:DiagnosticSetting", "mlreg-dev-audit")
     law = only(dev_graph, "azure-native:operationalinsights:Workspace", "mlreg-dev-audit-log")
     assert setting.inputs["resourceUri"] == DEV_REGISTRY_ID
     assert setting.inputs["workspaceId"] == law.id
