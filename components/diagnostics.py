@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import monitor
 
+from components.lifecycle import resource_options
+
 # What each kind of resource logs; the categories are the ones Azure documents for each type.
 WORKSPACE_CATEGORY_GROUPS = ("audit",)
 KEY_VAULT_CATEGORIES = ("AuditEvent",)
@@ -44,5 +46,6 @@ def audit_logs(
         workspace_id=workspace_id,
         log_analytics_destination_type="Dedicated",
         logs=logs,
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=list(depends_on)),
+        # Never retained: a handed-over tenant's logs stop flowing to the platform with the setting.
+        opts=resource_options(provider, parent, depends_on=list(depends_on)),
     )

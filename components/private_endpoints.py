@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import network, privatedns
 
+from components.lifecycle import resource_options
 from stacks.endpoints import PlannedEndpoint, PlannedZone
 
 
@@ -25,6 +26,7 @@ def private_endpoint(
     tags: Mapping[str, str],
     zones: Sequence[pulumi.Resource] = (),
     target_id: pulumi.Input[str] | None = None,
+    offboarding: str | None = None,
 ) -> tuple[network.PrivateEndpoint, network.PrivateDnsZoneGroup]:
     """One endpoint in the subnet's subscription (its provider), after the resource it reaches exists.
 
@@ -48,7 +50,7 @@ def private_endpoint(
             )
         ],
         tags=dict(tags),
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[target]),
+        opts=resource_options(provider, parent, offboarding=offboarding, depends_on=[target]),
     )
     group = network.PrivateDnsZoneGroup(
         f"{planned.key}-dns",
@@ -59,7 +61,7 @@ def private_endpoint(
             network.PrivateDnsZoneConfigArgs(name=zone_config_name(zone), private_dns_zone_id=zone_ids[zone])
             for zone in planned.zones
         ],
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[endpoint, *zones]),
+        opts=resource_options(provider, parent, offboarding=offboarding, depends_on=[endpoint, *zones]),
     )
     return endpoint, group
 
@@ -79,7 +81,7 @@ class PrivateDns(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PrivateDnsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ml-tenancy:network:PrivateDns", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        child = resource_options(args.provider, self)
         self.zones: dict[str, privatedns.PrivateZone] = {}
         self.zone_ids: dict[str, pulumi.Input[str]] = {}
         for planned in args.zones:

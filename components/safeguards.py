@@ -20,6 +20,7 @@ from components.diagnostics import (
     WORKSPACE_CATEGORY_GROUPS,
     audit_logs,
 )
+from components.lifecycle import resource_options
 from components.private_endpoints import PrivateDns, PrivateDnsArgs, private_endpoint
 from components.registry import MlRegistry
 from components.workspace import TenantWorkspace
@@ -68,10 +69,10 @@ class Safeguards(pulumi.ComponentResource):
         )
         zone_resources = list(self.dns.zones.values())
 
-        def endpoint(item, target, parent, tags, target_id=None):
+        def endpoint(item, target, parent, tags, target_id=None, offboarding=None):
             return private_endpoint(
                 item, target, zone_ids=self.dns.zone_ids, provider=args.providers[item.subscription_id],
-                parent=parent, tags=tags, zones=zone_resources, target_id=target_id,
+                parent=parent, tags=tags, zones=zone_resources, target_id=target_id, offboarding=offboarding,
             )
 
         self.endpoints = {}
@@ -122,7 +123,12 @@ class Safeguards(pulumi.ComponentResource):
                 if item.owner != site.ref:
                     continue
                 target = ws.workspace if item.group_id == "amlworkspace" else ws.storage
-                self.endpoints[item.key] = endpoint(item, target, guard, tags)
+                # An endpoint in the tenant's own spoke is the tenant's and is handed over with the
+                # workspace; one in the platform's hub is the platform's and goes when the tenant does.
+                in_spoke = site.spec.private_endpoints is not None
+                self.endpoints[item.key] = endpoint(
+                    item, target, guard, tags, offboarding=site.tenant.offboarding if in_spoke else None
+                )
             self.workspaces[site.ref] = guard
         self.register_outputs({"privateEndpoints": sorted(self.endpoints)})
 
@@ -157,7 +163,7 @@ class WorkspaceSafeguards(pulumi.ComponentResource):
                 enabled=True, days=recovery.container_soft_delete_days
             ),
             is_versioning_enabled=recovery.versioning,
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[ws.storage]),
+            opts=resource_options(provider, self, offboarding=site.tenant.offboarding, depends_on=[ws.storage]),
         )
 
         def logs(what: str, target: pulumi.CustomResource, uri: pulumi.Input[str], **kinds):
@@ -193,7 +199,7 @@ class MonitoringScope(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringScopeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ml-tenancy:network:MonitoringScope", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        child = resource_options(args.provider, self)
         self.scope = monitor.PrivateLinkScope(
             f"{name}-scope",
             scope_name=args.name,
@@ -212,7 +218,7 @@ class MonitoringScope(pulumi.ComponentResource):
                 scope_name=self.scope.name,
                 resource_group_name=args.resource_group,
                 linked_resource_id=target.id,
-                opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[target]),
+                opts=resource_options(args.provider, self, depends_on=[target]),
             )
             for key, target in args.linked.items()
         }

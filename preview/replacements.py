@@ -60,6 +60,23 @@ REPLACE_RULES: dict[str, ReplaceRule] = {
     "azure-native:machinelearningservices:Compute": ReplaceRule(
         ("resourceGroupName", "workspaceName", "computeName"), ("location",), _TRACKED),
     "azure-native:monitor:DiagnosticSetting": ReplaceRule(("resourceUri", "name"), (), "path parameters only"),
+    "azure-native:storage:BlobServiceProperties": ReplaceRule(
+        ("resourceGroupName", "accountName", "blobServicesName"), (), "path parameters only"),
+    # A private endpoint's network interface is created in its subnet; the service refuses to move
+    # it (the subnet and the custom NIC name are read-only after creation), so either means a new one.
+    "azure-native:network:PrivateEndpoint": ReplaceRule(
+        ("resourceGroupName", "privateEndpointName"), ("location", "subnet", "customNetworkInterfaceName"),
+        "network spec: subnet and customNetworkInterfaceName cannot be changed after creation; " + _TRACKED),
+    "azure-native:network:PrivateDnsZoneGroup": ReplaceRule(
+        ("resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"), (), "path parameters only"),
+    "azure-native:privatedns:PrivateZone": ReplaceRule(
+        ("resourceGroupName", "privateZoneName"), ("location",), _TRACKED),
+    "azure-native:privatedns:VirtualNetworkLink": ReplaceRule(
+        ("resourceGroupName", "privateZoneName", "virtualNetworkLinkName"), ("location",), _TRACKED),
+    "azure-native:monitor:PrivateLinkScope": ReplaceRule(("resourceGroupName", "scopeName"), ("location",), _TRACKED),
+    "azure-native:monitor:PrivateLinkScopedResource": ReplaceRule(
+        ("resourceGroupName", "scopeName", "name"), ("linkedResourceId",),
+        "a scoped resource links one resource for its lifetime: linkedResourceId is create-only"),
     "azure-native:authorization:RoleAssignment": ReplaceRule(
         ("scope", "roleAssignmentName"), ("principalId", "scope"),
         "azure-native forceNewMap Authorization.RoleAssignment"),

@@ -41,7 +41,7 @@ def check_firewall(args: ResourceValidationArgs, report: ReportViolation, *path:
         report(f"{where} is not set, and Azure's default is Allow; set it to Deny so only private endpoints "
                "and trusted Azure services get in")
     elif not same(value, "Deny"):
-        report(f"{where} is {describe(value)}; set it to Deny so only private endpoints and trusted Azure "
+        report(f"{where} is {show_value(value)}; set it to Deny so only private endpoints and trusted Azure "
                "services get in")
 
 
@@ -61,7 +61,7 @@ def _container_registry(args: ResourceValidationArgs, report: ReportViolation) -
     if anonymous is UNKNOWN:
         known_after_apply("anonymousPullEnabled")
     elif anonymous is not MISSING and anonymous is not False:
-        report(f"anonymousPullEnabled is {describe(anonymous)}; anyone who reaches the registry could pull images")
+        report(f"anonymousPullEnabled is {show_value(anonymous)}; anyone who reaches the registry could pull images")
 
 
 def _cross_tenant_replication(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -69,7 +69,7 @@ def _cross_tenant_replication(args: ResourceValidationArgs, report: ReportViolat
     if value is UNKNOWN:
         known_after_apply("allowCrossTenantReplication")
     elif value is not MISSING and value is not False:
-        report(f"allowCrossTenantReplication is {describe(value)}; object replication could copy tenant data "
+        report(f"allowCrossTenantReplication is {show_value(value)}; object replication could copy tenant data "
                "to a storage account in another Entra tenant")
 
 

@@ -47,7 +47,7 @@ def _no_public_login(args: ResourceValidationArgs, report: ReportViolation) -> N
     if value is UNKNOWN:
         known_after_apply("properties.properties.remoteLoginPortPublicAccess")
     elif value is MISSING or not same(value, "Disabled"):
-        state = "not set" if value is MISSING else describe(value)
+        state = "not set" if value is MISSING else show_value(value)
         report(
             f"properties.properties.remoteLoginPortPublicAccess is {state}; set it to Disabled so the nodes' SSH "
             "port is not open to the internet"

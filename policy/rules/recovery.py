@@ -43,7 +43,7 @@ def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
                 known_after_apply(f"{prop}.enabled", account.urn)
             elif enabled is True and isinstance(days, int | float) and days < MINIMUM_DAYS:
                 report(
-                    f"storage account {name}: {prop}.days is {describe(days)}, so {what} keeps deleted data for "
+                    f"storage account {name}: {prop}.days is {show_value(days)}, so {what} keeps deleted data for "
                     f"less than {MINIMUM_DAYS} days; keep it at least {MINIMUM_DAYS}",
                     account.urn,
                 )
@@ -71,7 +71,7 @@ def _versioning(args: StackValidationArgs, report: ReportViolation) -> None:
         if value is UNKNOWN:
             known_after_apply("isVersioningEnabled", account.urn)
         elif value is not True:
-            state = describe(value) if isinstance(value, bool) else "not set"
+            state = show_value(value) if isinstance(value, bool) else "not set"
             report(
                 f"storage account {label(account, 'accountName')}: isVersioningEnabled is {state}, so an "
                 "overwritten blob cannot be restored; set it to true",

@@ -17,7 +17,7 @@ from policy_kit import ENGINE_UNKNOWN
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 from policy.offline import UNKNOWN, review
-from policy.rules import ALL
+from policy.ruleset import ALL
 
 Path = tuple[str | int, ...]
 

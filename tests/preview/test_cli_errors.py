@@ -121,10 +121,11 @@ def test_json_and_version(tmp_path):
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["exitCode"] == 0 and document["exitReason"] == "clean"
-    assert document["counts"]["resources"] == 73 and document["counts"]["roleAssignments"] == 24
+    assert document["counts"]["resources"] == 99 and document["counts"]["roleAssignments"] == 24
     assert {v["level"] for v in document["violations"]} == {"advisory"}
     assert document["changes"] is None
-    assert sorted(Path(f).name for f in document["files"]) == ["preview.json", "review-full.md", "review.md"]
+    assert sorted(Path(f).name for f in document["files"]) == [
+        "preview.json", "review-full.md", "review.md", "template.json"]
 
 
 def test_json_error_keeps_stdout_machine_readable(tmp_path):

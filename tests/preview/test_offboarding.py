@@ -68,9 +68,13 @@ def test_step_one_changes_options_and_drops_the_tenants_grants(dev_raw, mode):
     graph = run_program(raw, "dev")
     tenant2 = [r for r in graph.azure if r.name.startswith("tenant2-")
                and r.type != "azure-native:authorization:RoleAssignment"]
-    assert len(tenant2) == 8
+    audit = [r for r in tenant2 if r.type == "azure-native:monitor:DiagnosticSetting"]
+    kept = [r for r in tenant2 if r not in audit]
+    assert (len(kept), len(audit)) == (9, 4)  # workspace, its dependencies, blob recovery; four log settings
     assert not any(r.protect for r in tenant2)
-    assert all(r.retain_on_delete is (mode == "handover") for r in tenant2)
+    assert all(r.retain_on_delete is (mode == "handover") for r in kept)
+    # The resource logs feed the platform's central workspace: they stop with the tenant, never handed over.
+    assert not any(r.retain_on_delete for r in audit)
     assert any(r.protect for r in graph.azure if r.name.startswith("tenant1-")), "other tenants stay protected"
     assignments = [r.inputs for r in graph.of_type("azure-native:authorization:RoleAssignment")]
     assert not any("mlw-tenant2-ws1-dev" in a["scope"] for a in assignments)
@@ -88,7 +92,8 @@ def test_flows_into_a_leaving_tenant_are_refused(dev_raw):
         run_program(raw, "dev")
 
 
-@pytest.mark.parametrize(("mode", "released", "deleted"), [("handover", 8, 0), ("delete", 0, 8)])
+# Handover keeps the tenant's nine resources in Azure and deletes the platform's four log settings on them.
+@pytest.mark.parametrize(("mode", "released", "deleted"), [("handover", 9, 4), ("delete", 0, 13)])
 def test_two_steps_through_the_cli(tmp_path, mode, released, deleted):
     base = tmp_path / "base"
     assert runner.invoke(app, ["preview", "-s", "dev", "-q", "--out", str(base)]).exit_code == 0

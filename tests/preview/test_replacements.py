@@ -40,8 +40,8 @@ def test_the_table_covers_every_azure_type_the_program_registers(dev_graph, prod
 def test_every_replacing_input_is_an_input_of_its_type(type_):
     rule = REPLACE_RULES[type_]
     assert rule.replacing_inputs <= _input_names(type_), rule.replacing_inputs - _input_names(type_)
-    assert "location" in rule.create_only or type_ in (
-        "azure-native:monitor:DiagnosticSetting", "azure-native:authorization:RoleAssignment")
+    # Tracked resources (those with a location) replace on a new location; proxy resources have none.
+    assert ("location" in rule.create_only) == ("location" in _input_names(type_))
 
 
 def test_named_resources_are_deleted_before_they_are_replaced(dev_graph):
@@ -145,7 +145,9 @@ def test_a_key_rename_is_a_replace_not_unrelated_adds_and_removes(tmp_path, base
     changes = change_set(json.loads(baseline.read_text()), json.loads((out / "dev" / "preview.json").read_text()))
     renamed = {(r.old.name, r.new.name) for r in changes.resources_renamed}
     assert ("tenant2-ws1", "tenant2-main") in renamed and ("tenant2-ws1-st", "tenant2-main-st") in renamed
-    assert len(changes.resources_renamed) == 9  # the workspace component and its eight resources
+    # The workspace component and its eight resources, its safeguards component, blob recovery settings
+    # and four diagnostic settings.
+    assert len(changes.resources_renamed) == 15
     assert not any(r.name.startswith("tenant2-") for r in (*changes.resources_added, *changes.resources_removed)
                    if r.type != "azure-native:authorization:RoleAssignment")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from preview.cli import run_preview
+from preview.command import run_preview
 from preview.template import SHAPES, UnmappedType, template
 from stacks.load import PROJECT_DIR
 
@@ -113,7 +113,7 @@ def test_extension_resources_carry_their_scope(prod_template):
 
 def test_preview_writes_a_stable_template(tmp_path):
     for out in (tmp_path / "a", tmp_path / "b"):
-        assert run_preview("prod", project_dir=PROJECT_DIR, out=out, quiet=True) == 0
+        assert run_preview("prod", project_dir=PROJECT_DIR, out=out).exit_code == 0
     first, second = ((tmp_path / d / "prod" / "template.json").read_text() for d in ("a", "b"))
     assert first == second
     assert json.loads(first)["metadata"] == {"generator": "ml-tenancy preview", "stack": "prod"}
