@@ -244,13 +244,25 @@ def test_monitoring_closed_to_public_ingestion_is_linked_to_a_scope():
         t.LOG_ANALYTICS, {"name": "log-central", "id": LAW_ID, "publicNetworkAccessForIngestion": "Disabled"},
         name="law",
     )
-    scoped = policy_resource(t.MONITOR_SCOPED_RESOURCE, {"name": "law", "linkedResourceId": LAW_ID}, name="scoped")
+    scope_id = f"{RG}/providers/microsoft.insights/privateLinkScopes/ampls"
+    scope = policy_resource(
+        t.MONITOR_PRIVATE_LINK_SCOPE,
+        {"name": "ampls", "id": scope_id,
+         "accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "PrivateOnly"}},
+        name="scope",
+    )
+    scoped = policy_resource(
+        t.MONITOR_SCOPED_RESOURCE,
+        {"name": "law", "id": f"{scope_id}/scopedResources/law", "linkedResourceId": LAW_ID}, name="scoped",
+    )
     rule = private_endpoints.MONITORING_SCOPED
-    assert stack_messages(rule, [law, scoped]) == []
-    assert stack_messages(rule, [law]) == [
+    assert stack_messages(rule, [law, scope, scoped]) == []
+    unlinked = [
         "Log Analytics workspace log-central takes no public ingestion but is linked to no Azure Monitor private "
         "link scope, so nothing can send it data; link it to the stack's scope"
     ]
+    assert stack_messages(rule, [law, scope]) == unlinked
+    assert stack_messages(rule, [law, scoped]) == unlinked  # its scope is gone
 
 
 # --- resource logs (stack) ---------------------------------------------------------------------
@@ -369,3 +381,32 @@ def test_overwritten_blobs_keep_their_versions():
         "to true"
     ]
     assert stack_messages(rule, [account]) == []  # storage-soft-delete reports the missing blob service
+
+
+def test_created_zones_are_linked_and_zone_groups_name_existing_zones():
+    rule = private_endpoints.ZONES_RESOLVE
+    group_id = f"/subscriptions/{SUB}/resourceGroups/rg-platform"
+    zone_id = f"{group_id}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms"
+    rg = policy_resource(t.RESOURCE_GROUP, {"resourceGroupName": "rg-platform", "id": group_id}, name="rg")
+    zone = policy_resource(t.PRIVATE_DNS_ZONE, {"name": "privatelink.api.azureml.ms", "id": zone_id}, name="zone")
+    link = policy_resource(
+        "azure-native:privatedns:VirtualNetworkLink",
+        {"name": "link-hub", "id": f"{zone_id}/virtualNetworkLinks/link-hub"}, name="link",
+    )
+    group = policy_resource(
+        t.PRIVATE_DNS_ZONE_GROUP,
+        {"id": f"{PE_RG}/providers/Microsoft.Network/privateEndpoints/pe-mlw-t1/privateDnsZoneGroups/default",
+         "privateDnsZoneConfigs": [{"name": "api", "privateDnsZoneId": zone_id}]},
+        name="pe-dns",
+    )
+    assert stack_messages(rule, [rg, zone, link, group]) == []
+    assert stack_messages(rule, [rg, zone, group]) == [
+        "private DNS zone privatelink.api.azureml.ms is linked to no virtual network, so nobody resolves the "
+        "private endpoints' names"
+    ]
+    assert stack_messages(rule, [rg, group]) == [
+        "DNS zone group pe-dns registers in zone privatelink.api.azureml.ms of resource group rg-platform, which "
+        "this stack manages but where it has no such zone"
+    ]
+    # A zone in a group the stack does not manage (central DNS) is someone else's to keep.
+    assert stack_messages(rule, [group]) == []
