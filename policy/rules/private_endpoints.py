@@ -34,6 +34,7 @@ from policy.rules.resource_types import (
     VIRTUAL_NETWORK_LINK,
 )
 from policy.rules.values import MISSING, UNKNOWN, elements, get, same, text
+from stacks.endpoints import ZONES_BY_GROUP
 
 # Resource type -> (how messages name it, its Azure name input, the groupIds it needs when private).
 NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -72,13 +73,35 @@ def connections(resources: list[PolicyResource]) -> Iterator[Connection]:
 
 def has_zone_group(endpoint: PolicyResource, resources: list[PolicyResource]) -> bool:
     """Whether a DNS zone group with at least one zone belongs to the endpoint."""
+    return bool(zone_groups_of(endpoint, resources))
+
+
+def zone_groups_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+    """The endpoint's DNS zone groups that name at least one zone (or whose zones are not known yet)."""
+    found = []
     for group in of_type(resources, PRIVATE_DNS_ZONE_GROUP):
         if not _belongs(group, endpoint):
             continue
         configs = get(group.props, "privateDnsZoneConfigs")
         if configs is UNKNOWN or any(True for _ in elements(configs)):
-            return True
-    return False
+            found.append(group)
+    return found
+
+
+def registered_zones(groups: list[PolicyResource]) -> set[str] | None:
+    """Zone names the groups register in, from the zone ids; None while some id is unknown."""
+    names: set[str] = set()
+    for group in groups:
+        configs = get(group.props, "privateDnsZoneConfigs")
+        if configs is UNKNOWN:
+            return None
+        for config in elements(configs):
+            zone_id = get(config, "privateDnsZoneId")
+            if zone_id is UNKNOWN or config is UNKNOWN:
+                return None
+            if text(zone_id):
+                names.add(text(zone_id).rstrip("/").rsplit("/", 1)[-1].lower())
+    return names
 
 
 def _belongs(group: PolicyResource, endpoint: PolicyResource) -> bool:
@@ -116,11 +139,35 @@ def _endpoints_present(args: StackValidationArgs, report: ReportViolation) -> No
                         "so nobody can reach it; add one in the hub or the tenant's spoke",
                         target.urn,
                     )
-                elif not any(has_zone_group(c.endpoint, resources) for c in found):
+                    continue
+                with_dns = [(c, zone_groups_of(c.endpoint, resources)) for c in found]
+                with_dns = [(c, groups_) for c, groups_ in with_dns if groups_]
+                if not with_dns:
                     endpoint = label(found[0].endpoint, "privateEndpointName")
                     report(
                         f"private endpoint {endpoint} of {kind} {name} ('{group}') has no private DNS zone group, "
                         "so the name still resolves to the closed public address",
+                        target.urn,
+                    )
+                    continue
+                # Any candidate registering in every documented zone will do; one whose sub-resource or zones
+                # are not known yet may still be the one.
+                verdicts = []
+                for connection, groups_ in with_dns:
+                    zones = registered_zones(groups_)
+                    missing = None if zones is None else [z for z in ZONES_BY_GROUP.get(group, ()) if z not in zones]
+                    verdicts.append((connection, missing))
+                if any(missing == [] for _, missing in verdicts):
+                    continue
+                if any(missing is None or c.groups is None for c, missing in verdicts):
+                    known_after_apply("the zones of its private endpoint's DNS zone group", target.urn)
+                    continue
+                connection, missing = verdicts[0]
+                if missing:
+                    endpoint = label(connection.endpoint, "privateEndpointName")
+                    report(
+                        f"private endpoint {endpoint} of {kind} {name} ('{group}') does not register in "
+                        f"{', '.join(missing)}, so those names still resolve to the closed public address",
                         target.urn,
                     )
 

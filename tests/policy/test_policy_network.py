@@ -174,12 +174,23 @@ def endpoint(target_id, group="amlworkspace", name="pe-mlw-t1", **deps):
     return policy_resource(t.PRIVATE_ENDPOINT, props, name=f"{name}-pe", **deps)
 
 
-def zone_group(endpoint_name="pe-mlw-t1"):
+ZONES = {
+    "pe-mlw-t1": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
+    "pe-stt1-blob": ("privatelink.blob.core.windows.net",),
+}
+
+
+def zone_group(endpoint_name="pe-mlw-t1", zones=None):
     # On the engine a zone group's outputs carry its id, not the endpoint's name it was created with.
+    zones = ZONES[endpoint_name] if zones is None else zones
     props = {
         "name": "default",
         "id": f"{PE_RG}/providers/Microsoft.Network/privateEndpoints/{endpoint_name}/privateDnsZoneGroups/default",
-        "privateDnsZoneConfigs": [{"name": "privatelink-api-azureml-ms", "privateDnsZoneId": "/zone"}],
+        "privateDnsZoneConfigs": [
+            {"name": z.replace(".", "-"), "privateDnsZoneId": f"/subscriptions/{SUB}/resourceGroups/rg-dns/providers/"
+             f"Microsoft.Network/privateDnsZones/{z}"}
+            for z in zones
+        ],
     }
     return policy_resource(t.PRIVATE_DNS_ZONE_GROUP, props, name=f"{endpoint_name}-dns")
 
@@ -213,6 +224,14 @@ def test_an_endpoint_without_dns_is_reported():
     assert stack_messages(private_endpoints.ENDPOINTS_PRESENT, [workspace(), endpoint(WS_ID)]) == [
         "private endpoint pe-mlw-t1 of ML workspace mlw-t1 ('amlworkspace') has no private DNS zone group, so the "
         "name still resolves to the closed public address"
+    ]
+
+
+def test_an_endpoint_must_register_in_every_zone_of_its_sub_resource():
+    group = zone_group(zones=("privatelink.api.azureml.ms",))
+    assert stack_messages(private_endpoints.ENDPOINTS_PRESENT, [workspace(), endpoint(WS_ID), group]) == [
+        "private endpoint pe-mlw-t1 of ML workspace mlw-t1 ('amlworkspace') does not register in "
+        "privatelink.notebooks.azure.net, so those names still resolve to the closed public address"
     ]
 
 
