@@ -174,12 +174,23 @@ def endpoint(target_id, group="amlworkspace", name="pe-mlw-t1", **deps):
     return policy_resource(t.PRIVATE_ENDPOINT, props, name=f"{name}-pe", **deps)
 
 
-def zone_group(endpoint_name="pe-mlw-t1"):
+ZONES = {
+    "pe-mlw-t1": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
+    "pe-stt1-blob": ("privatelink.blob.core.windows.net",),
+}
+
+
+def zone_group(endpoint_name="pe-mlw-t1", zones=None):
     # On the engine a zone group's outputs carry its id, not the endpoint's name it was created with.
+    zones = ZONES[endpoint_name] if zones is None else zones
     props = {
         "name": "default",
         "id": f"{PE_RG}/providers/Microsoft.Network/privateEndpoints/{endpoint_name}/privateDnsZoneGroups/default",
-        "privateDnsZoneConfigs": [{"name": "privatelink-api-azureml-ms", "privateDnsZoneId": "/zone"}],
+        "privateDnsZoneConfigs": [
+            {"name": z.replace(".", "-"), "privateDnsZoneId": f"/subscriptions/{SUB}/resourceGroups/rg-dns/providers/"
+             f"Microsoft.Network/privateDnsZones/{z}"}
+            for z in zones
+        ],
     }
     return policy_resource(t.PRIVATE_DNS_ZONE_GROUP, props, name=f"{endpoint_name}-dns")
 
@@ -216,6 +227,14 @@ def test_an_endpoint_without_dns_is_reported():
     ]
 
 
+def test_an_endpoint_must_register_in_every_zone_of_its_sub_resource():
+    group = zone_group(zones=("privatelink.api.azureml.ms",))
+    assert stack_messages(private_endpoints.ENDPOINTS_PRESENT, [workspace(), endpoint(WS_ID), group]) == [
+        "private endpoint pe-mlw-t1 of ML workspace mlw-t1 ('amlworkspace') does not register in "
+        "privatelink.notebooks.azure.net, so those names still resolve to the closed public address"
+    ]
+
+
 def test_private_storage_needs_blob_and_file_endpoints():
     account = policy_resource(
         t.STORAGE_ACCOUNT, {"name": "stt1", "id": ST_ID, "publicNetworkAccess": "Disabled"}, name="st"
@@ -244,13 +263,25 @@ def test_monitoring_closed_to_public_ingestion_is_linked_to_a_scope():
         t.LOG_ANALYTICS, {"name": "log-central", "id": LAW_ID, "publicNetworkAccessForIngestion": "Disabled"},
         name="law",
     )
-    scoped = policy_resource(t.MONITOR_SCOPED_RESOURCE, {"name": "law", "linkedResourceId": LAW_ID}, name="scoped")
+    scope_id = f"{RG}/providers/microsoft.insights/privateLinkScopes/ampls"
+    scope = policy_resource(
+        t.MONITOR_PRIVATE_LINK_SCOPE,
+        {"name": "ampls", "id": scope_id,
+         "accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "PrivateOnly"}},
+        name="scope",
+    )
+    scoped = policy_resource(
+        t.MONITOR_SCOPED_RESOURCE,
+        {"name": "law", "id": f"{scope_id}/scopedResources/law", "linkedResourceId": LAW_ID}, name="scoped",
+    )
     rule = private_endpoints.MONITORING_SCOPED
-    assert stack_messages(rule, [law, scoped]) == []
-    assert stack_messages(rule, [law]) == [
+    assert stack_messages(rule, [law, scope, scoped]) == []
+    unlinked = [
         "Log Analytics workspace log-central takes no public ingestion but is linked to no Azure Monitor private "
         "link scope, so nothing can send it data; link it to the stack's scope"
     ]
+    assert stack_messages(rule, [law, scope]) == unlinked
+    assert stack_messages(rule, [law, scoped]) == unlinked  # its scope is gone
 
 
 # --- resource logs (stack) ---------------------------------------------------------------------
@@ -369,3 +400,32 @@ def test_overwritten_blobs_keep_their_versions():
         "to true"
     ]
     assert stack_messages(rule, [account]) == []  # storage-soft-delete reports the missing blob service
+
+
+def test_created_zones_are_linked_and_zone_groups_name_existing_zones():
+    rule = private_endpoints.ZONES_RESOLVE
+    group_id = f"/subscriptions/{SUB}/resourceGroups/rg-platform"
+    zone_id = f"{group_id}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms"
+    rg = policy_resource(t.RESOURCE_GROUP, {"resourceGroupName": "rg-platform", "id": group_id}, name="rg")
+    zone = policy_resource(t.PRIVATE_DNS_ZONE, {"name": "privatelink.api.azureml.ms", "id": zone_id}, name="zone")
+    link = policy_resource(
+        "azure-native:privatedns:VirtualNetworkLink",
+        {"name": "link-hub", "id": f"{zone_id}/virtualNetworkLinks/link-hub"}, name="link",
+    )
+    group = policy_resource(
+        t.PRIVATE_DNS_ZONE_GROUP,
+        {"id": f"{PE_RG}/providers/Microsoft.Network/privateEndpoints/pe-mlw-t1/privateDnsZoneGroups/default",
+         "privateDnsZoneConfigs": [{"name": "api", "privateDnsZoneId": zone_id}]},
+        name="pe-dns",
+    )
+    assert stack_messages(rule, [rg, zone, link, group]) == []
+    assert stack_messages(rule, [rg, zone, group]) == [
+        "private DNS zone privatelink.api.azureml.ms is linked to no virtual network, so nobody resolves the "
+        "private endpoints' names"
+    ]
+    assert stack_messages(rule, [rg, group]) == [
+        "DNS zone group pe-dns registers in zone privatelink.api.azureml.ms of resource group rg-platform, which "
+        "this stack manages but where it has no such zone"
+    ]
+    # A zone in a group the stack does not manage (central DNS) is someone else's to keep.
+    assert stack_messages(rule, [group]) == []

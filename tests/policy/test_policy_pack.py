@@ -69,6 +69,7 @@ EXPECTED = {
     "storage-no-cross-tenant-replication": ("mandatory", False),
     "compute-no-public-ssh": ("mandatory", False),
     "storage-blob-versioning": ("advisory", True),
+    "private-dns-zones-resolve": ("mandatory", True),
 }
 
 

@@ -127,6 +127,12 @@ CASES = [
                                             to=["table"]), "private-endpoints-present"),
     ("endpoint-dns-removed", removed("tenant1-ws1-amlworkspace-dns"), "private-endpoints-present"),
     ("registry-endpoint-dns-removed", removed("registry-amlregistry-dns"), "private-endpoints-present"),
+    ("endpoint-dns-zone-dropped", setting("tenant4-ws1-amlworkspace-dns", "privateDnsZoneConfigs", 1, to=None),
+     "private-endpoints-present"),
+    ("dns-zone-removed", removed("zone-privatelink.api.azureml.ms"), "private-dns-zones-resolve"),
+    ("dns-zone-unlinked", removed("zone-privatelink.blob.core.windows.net-link-vnet-hub-prod"),
+     "private-dns-zones-resolve"),
+    ("monitor-scope-removed", removed("monitoring-scope"), "monitoring-private-link-scope"),
     ("log-analytics-unlinked-from-scope", removed("monitoring-tenant1-ws1"), "monitoring-private-link-scope"),
     ("app-insights-unlinked-from-scope", removed("monitoring-tenant4-ws1-appi"), "monitoring-private-link-scope"),
     # Recovery.
