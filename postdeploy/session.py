@@ -28,9 +28,13 @@ ASSET_OPERATIONS = {"models": "models", "data": "data", "environments": "environ
 
 
 class Session:
-    def __init__(self, context: StackContext, factory: ClientFactory, retry: RetryPolicy | None = None) -> None:
+    def __init__(self, context: StackContext, factory: ClientFactory, retry: RetryPolicy | None = None,
+                 sources: Any = None) -> None:
         self.context = context
         self.factory = factory
+        # Clients for promotion source registries, with the source tenants' own credentials
+        # (``postdeploy.promotion.identities.SourceClients``); built on first use when not given.
+        self.sources = sources
         self.retry = retry or RetryPolicy()
         self.provided: frozenset[str] = frozenset()  # registry keys that some operation of this run creates
         self._memo: dict[tuple[Any, ...], Future[Any]] = {}
