@@ -1,0 +1,121 @@
+"""Two Entra tenants for promotion tests: a source registry in one, the promote stack's registry in the other.
+
+The source registry is filled the way the source team would, through the real SDK with a
+credential of the source tenant; post-deploy then runs with a reader of the source tenant and a
+promoter of the target tenant, each a ``TenantCredential``, through one ``EntraTenants`` transport.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azure.ai.ml import MLClient, load_component, load_environment
+
+from postdeploy.apply import ApplyResult, apply_plan
+from postdeploy.clients import ClientFactory
+from postdeploy.plan import Plan, inspect_plan
+from postdeploy.promotion.identities import SourceClients
+from postdeploy.retry import RetryPolicy
+from postdeploy.session import Session
+from postdeploy.spec import StackContext, stack_context
+from stacks.load import load_stack_file
+from tests.fakeml import FakeAzureML, FakeRegistry
+from tests.fakeml.tenants import EntraTenants, TenantCall, TenantCredential
+from tests.postdeploy.conftest import FIXTURES
+
+PROMOTE = Path(__file__).parent / "fixtures" / "promote"
+SOURCE_TENANT = "3f6c2b1a-8d4e-4f7a-9b2c-1e5d7a9c0b11"
+TARGET_TENANT = "8c4e6a2f-1b3d-4f5a-9c7e-2d4f6a8b0c12"
+SOURCE_SUB = "0b7e4c2d-1a3f-4e5b-8c6d-9f0a1b2c3d01"
+SOURCE_REGISTRY = "mlreg-source"
+APPROVED = {"approved-for": "prod"}
+SOURCE_ENV_URI = f"azureml://registries/{SOURCE_REGISTRY}/environments/base-env/versions/1"
+MODEL_BLOBS = f"https://{SOURCE_REGISTRY.replace('-', '')}st.blob.core.windows.net/credit/default/2/model"
+
+
+def promote_context() -> StackContext:
+    return stack_context(load_stack_file("promote", PROMOTE), project_dir=PROMOTE)
+
+
+@dataclass
+class TwoTenants:
+    tenants: EntraTenants
+    context: StackContext
+    reader: TenantCredential = field(default_factory=lambda: TenantCredential(SOURCE_TENANT, name="sp-promote-reader"))
+    promoter: TenantCredential = field(default_factory=lambda: TenantCredential(TARGET_TENANT, name="sp-ml-platform"))
+    publisher: TenantCredential = field(default_factory=lambda: TenantCredential(SOURCE_TENANT, name="dev-publisher"))
+    sleeps: list[float] = field(default_factory=list)
+
+    @property
+    def source_fake(self) -> FakeAzureML:
+        return self.tenants.tenant(SOURCE_TENANT)
+
+    @property
+    def target_fake(self) -> FakeAzureML:
+        return self.tenants.tenant(TARGET_TENANT)
+
+    @property
+    def source(self) -> FakeRegistry:
+        return self.source_fake.registry(SOURCE_REGISTRY)
+
+    @property
+    def target(self) -> FakeRegistry:
+        return self.target_fake.registry(self.context.targets.registry.name)
+
+    def session(self, *, source_credential: Any = None) -> Session:
+        factory = ClientFactory(self.promoter, transport=self.tenants)
+        reader = source_credential or self.reader
+        sources = SourceClients(lambda tenant: reader, transport=self.tenants)
+        return Session(self.context, factory, RetryPolicy(sleep=self.sleeps.append, jitter=0), sources)
+
+    def plan(self, **kwargs: Any) -> Plan:
+        return inspect_plan(self.session(**kwargs), max_workers=4)
+
+    def apply(self, **kwargs: Any) -> ApplyResult:
+        session = self.session(**kwargs)
+        return apply_plan(inspect_plan(session, max_workers=4), session, max_workers=4)
+
+    def calls_by(self, credential: TenantCredential) -> list[TenantCall]:
+        return self.tenants.by(credential.object_id)
+
+    # --- what the source team did --------------------------------------------------------------
+    def publisher_client(self) -> MLClient:
+        return MLClient(self.publisher, registry_name=SOURCE_REGISTRY, transport=self.tenants, retry_total=0,
+                        show_progress=False)
+
+    def publish_environment(self, tags: dict[str, str] | None = None) -> None:
+        env = load_environment(FIXTURES / "catalog" / "environments" / "base.yml")
+        env.tags = dict(APPROVED if tags is None else tags)
+        self.publisher_client().environments.create_or_update(env)
+
+    def publish_component(self, tags: dict[str, str] | None = None) -> None:
+        component = load_component(FIXTURES / "catalog" / "components" / "train.yml")
+        component.environment = SOURCE_ENV_URI
+        component.tags = dict(APPROVED if tags is None else tags)
+        self.publisher_client().components.create_or_update(component)
+
+    def publish_model(self, stage: str | None = "Production", tags: dict[str, str] | None = None) -> None:
+        """A model version as the source's retraining shared it (its files in the source registry's storage)."""
+        properties = {"modelType": "mlflow_model", "modelUri": MODEL_BLOBS, "description": "retrained",
+                      "tags": dict(APPROVED if tags is None else tags)}
+        if stage is not None:
+            properties["stage"] = stage
+        fake, registry = self.source_fake, self.source
+        with fake.service.lock:
+            registry.assets[("models", "credit-default", "2")] = fake.service.version_resource(
+                registry.asset_id("models", "credit-default", "2"), "models", "2", properties)
+
+
+def two_tenants() -> TwoTenants:
+    context = promote_context()
+    tenants = EntraTenants()
+    source = tenants.add_tenant(SOURCE_TENANT)
+    source.add_registry(SOURCE_REGISTRY, subscription_id=SOURCE_SUB, resource_group="rg-mlreg-source")
+    target = tenants.add_tenant(TARGET_TENANT)
+    reg = context.targets.registry
+    target.add_registry(reg.name, subscription_id=reg.subscription_id, resource_group=reg.resource_group)
+    for site in context.targets.workspaces.values():
+        target.add_workspace(site.subscription_id, site.resource_group, site.name, location=site.region)
+    return TwoTenants(tenants, context)
