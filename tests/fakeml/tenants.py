@@ -130,7 +130,8 @@ class EntraTenants(HttpTransport):
         token_tenant = (claims.get("tid") or "").lower() or None
         owner = self._owner(path.split(MFE_PREFIX, 1)[-1])
         if owner is None:
-            status, response = 404, build_response(request, 404, error_body("ResourceNotFound", f"{path} was not found"))
+            status = 404
+            response = build_response(request, 404, error_body("ResourceNotFound", f"{path} was not found"))
         elif token_tenant != owner:
             status, response = 401, build_response(
                 request, 401,

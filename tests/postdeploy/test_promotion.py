@@ -1,0 +1,242 @@
+"""Promotion across Entra tenants against two fake tenants, with the real SDK on both sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdeploy.plan import Action, offline_plan
+from postdeploy.promotion.lineage import (
+    DIGEST_TAG,
+    FROM_TAG,
+    PROMOTED_AT_TAG,
+    PROMOTED_BY_TAG,
+    SOURCE_REGISTRY_TAG,
+    SOURCE_TENANT_TAG,
+    SOURCE_VERSION_TAG,
+)
+from stacks.load import load_stack_file
+from tests.postdeploy.promotion_world import (
+    PROMOTE,
+    SOURCE_ENV_URI,
+    SOURCE_REGISTRY,
+    SOURCE_SUB,
+    SOURCE_TENANT,
+    TARGET_TENANT,
+    TwoTenants,
+    two_tenants,
+)
+
+TARGET_PREFIX = ("/subscriptions/0b7e4c2d-1a3f-4e5b-8c6d-9f0a1b2c3d02/resourceGroups/rg-mlreg-target/providers/"
+                 "Microsoft.MachineLearningServices/registries/mlreg-target")
+SOURCE_PREFIX = (f"/subscriptions/{SOURCE_SUB}/resourceGroups/rg-mlreg-source/providers/"
+                 f"Microsoft.MachineLearningServices/registries/{SOURCE_REGISTRY}")
+ENV, COMPONENT, MODEL = "environment base-env:1", "component train_model:1", "model credit-default:2"
+
+
+def promotions(plan_or_result: object) -> dict[str, object]:
+    """Promotion operations (or outcomes) by the subject's asset part."""
+    items = getattr(plan_or_result, "operations", None) or plan_or_result.outcomes  # type: ignore[attr-defined]
+    found = {}
+    for item in items:
+        op = getattr(item, "operation", item)
+        if op.kind == "promotion":
+            found[op.subject.split(" from ")[0]] = item
+    return found
+
+
+@pytest.fixture
+def world() -> TwoTenants:
+    world = two_tenants()
+    world.publish_environment()
+    world.publish_component()
+    world.publish_model(stage="Staging")  # not ready: its files would need blob transfers
+    world.tenants.calls.clear()
+    world.source_fake.clear_requests()
+    return world
+
+
+def test_offline_plan_shows_each_promotion_as_create_with_source_gate_and_target() -> None:
+    plan = offline_plan(load_stack_file("promote", PROMOTE), PROMOTE)
+    ops = promotions(plan)
+    assert list(ops) == [MODEL, ENV, COMPONENT]
+    assert all(op.action is Action.CREATE for op in ops.values())
+    assert ops[MODEL].reason == (
+        f"copy from registry {SOURCE_REGISTRY} (Entra tenant {SOURCE_TENANT}) as credit-default:2 in registry "
+        "mlreg-target; gate stage Production, tag approved-for=prod: checked at apply/plan against the source")
+    assert ops[ENV].provides == ("registry:environments/base-env/1",)
+    # The catalog component and the pulls that need the promoted keys are not blocked.
+    assert not plan.blocked
+
+
+def test_the_prod_stack_promotes_the_dev_story_and_nothing_waits_in_vain() -> None:
+    plan = offline_plan(load_stack_file("prod"))
+    ops = {op.subject: op for op in plan.operations if op.kind == "promotion"}
+    assert sorted(ops) == ["component train_tabular:1 from mlreg-dev", "environment sklearn-env:1 from mlreg-dev",
+                           "model credit-card-default:2 from mlreg-dev"]
+    assert "gate stage Production, tag approved-for=prod" in ops["model credit-card-default:2 from mlreg-dev"].reason
+    assert not plan.blocked
+    phases = [op.phase for op in plan.operations]
+    assert phases == sorted(phases) and plan.operations[0].kind == "promotion"
+
+
+def test_apply_copies_environment_and_component_with_lineage_digest_and_rewritten_environment(
+    world: TwoTenants,
+) -> None:
+    result = world.apply()
+    outcomes = promotions(result)
+    assert outcomes[ENV].status == "done" and outcomes[COMPONENT].status == "done"
+    assert outcomes[MODEL].status == "failed"
+
+    source_env = world.source.asset("environments", "base-env", "1")["properties"]
+    env = world.target.asset("environments", "base-env", "1")["properties"]
+    assert (env["image"], env["condaFile"]) == (source_env["image"], source_env["condaFile"])
+    tags = env["tags"]
+    assert tags[FROM_TAG] == SOURCE_ENV_URI
+    assert tags[SOURCE_REGISTRY_TAG] == SOURCE_PREFIX
+    assert tags[SOURCE_TENANT_TAG] == SOURCE_TENANT
+    assert tags[SOURCE_VERSION_TAG] == "1"
+    assert tags[DIGEST_TAG].startswith("sha256:") and len(tags[DIGEST_TAG]) == 71
+    assert tags[PROMOTED_BY_TAG] == f"sp-ml-platform (oid {world.promoter.object_id})"
+    assert tags[PROMOTED_AT_TAG].endswith("+00:00")
+    assert tags["approved-for"] == "prod"  # the source's own tags come along
+    assert tags[DIGEST_TAG] in outcomes[ENV].message
+
+    component = world.target.asset("components", "train_model", "1")["properties"]
+    assert component["componentSpec"]["environment"] == "azureml://registries/mlreg-target/environments/base-env/versions/1"
+    assert component["tags"][FROM_TAG] == f"azureml://registries/{SOURCE_REGISTRY}/components/train_model/versions/1"
+
+    # What the target side sent for the environment: one PUT of the version, with the lineage in its body.
+    env_path = f"{TARGET_PREFIX}/environments/base-env/versions/1"
+    (put,) = [r for r in world.target_fake.writes() if r.resource_path == env_path]
+    assert put.api_version == "2021-10-01-dataplanepreview"
+    assert put.body["properties"]["tags"][DIGEST_TAG] == tags[DIGEST_TAG]
+    assert put.body["properties"]["image"] == source_env["image"]
+    # The component waited for the environment it now runs in, and the catalog component too.
+    order = [r.resource_path for r in world.target_fake.writes() if "/versions/" in r.resource_path
+             and "tempdatarefs" not in r.resource_path]
+    assert order.index(f"{TARGET_PREFIX}/environments/base-env/versions/1") < order.index(
+        f"{TARGET_PREFIX}/components/train_model/versions/1")
+    assert order.index(f"{TARGET_PREFIX}/environments/base-env/versions/1") < order.index(
+        f"{TARGET_PREFIX}/components/evaluate_model/versions/1")
+
+
+def test_the_source_credential_only_reads_and_the_target_credential_never_reaches_the_source(
+    world: TwoTenants,
+) -> None:
+    world.apply()
+    source_calls = world.calls_by(world.reader)
+    assert source_calls, "the source was read"
+    assert {c.method for c in source_calls} == {"GET"}
+    assert {(c.token_tenant, c.owner_tenant) for c in source_calls} == {(SOURCE_TENANT, SOURCE_TENANT)}
+    assert all(SOURCE_REGISTRY in c.path for c in source_calls)
+    target_calls = world.calls_by(world.promoter)
+    assert {c.owner_tenant for c in target_calls} == {TARGET_TENANT}
+    assert not [c for c in target_calls if SOURCE_REGISTRY in c.path]
+    assert world.source_fake.writes() == []
+
+
+def test_a_second_apply_copies_nothing(world: TwoTenants) -> None:
+    world.apply()
+    world.target_fake.clear_requests()
+    plan = world.plan()
+    ops = promotions(plan)
+    assert ops[ENV].action is Action.SKIP and ops[COMPONENT].action is Action.SKIP
+    assert ops[ENV].reason.startswith(f"promoted already from registry {SOURCE_REGISTRY}")
+    assert "sha256:" in ops[ENV].reason
+    world.apply()
+    assert world.target_fake.writes() == []
+
+
+def test_the_gate_blocks_with_every_failing_condition_and_nothing_is_copied(world: TwoTenants) -> None:
+    world.publish_model(stage="Staging", tags={"approved-for": "test"})
+    ops = promotions(world.plan())
+    assert ops[MODEL].action is Action.BLOCKED
+    assert ops[MODEL].reason == "gate not passed: stage is Staging, not Production; tag approved-for is test, not prod"
+    world.publish_model(stage=None, tags={})
+    ops = promotions(world.plan())
+    assert ops[MODEL].reason == (
+        "gate not passed: stage is not set, not Production; tag approved-for is not set (needs prod)")
+    world.apply()
+    assert world.target.asset("models", "credit-default", "2") is None
+    assert not world.target_fake.find("PUT", "/models/")
+
+
+def test_an_environment_without_approval_blocks_the_component_that_runs_in_it(world: TwoTenants) -> None:
+    # Registry tags can change after creation (the version itself cannot): the source withdrew approval.
+    with world.source_fake.service.lock:
+        world.source.assets[("environments", "base-env", "1")]["properties"]["tags"] = {"approved-for": "staging"}
+    plan = world.plan()
+    ops = promotions(plan)
+    assert ops[ENV].action is Action.BLOCKED and "tag approved-for is staging, not prod" in ops[ENV].reason
+    assert ops[COMPONENT].action is Action.BLOCKED
+    assert ops[COMPONENT].reason == (
+        f"needs promotion {ENV} from {SOURCE_REGISTRY} in registry mlreg-target, which is blocked")
+    world.apply()
+    assert not world.target_fake.find("PUT", "/environments/") and not world.target_fake.find("PUT", "/train_model/")
+
+
+def test_a_target_version_created_otherwise_is_a_conflict_never_overwritten(world: TwoTenants) -> None:
+    with world.target_fake.service.lock:
+        world.target.assets[("environments", "base-env", "1")] = world.target_fake.service.version_resource(
+            world.target.asset_id("environments", "base-env", "1"), "environments", "1",
+            {"image": "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py311-cpu-inference:latest", "tags": {}})
+    before = world.target.asset("environments", "base-env", "1")
+    ops = promotions(world.plan())
+    assert ops[ENV].action is Action.BLOCKED
+    assert ops[ENV].reason == (
+        "conflict: environment base-env:1 in registry mlreg-target already exists and was not created by a "
+        "promotion; registry versions are immutable, so it is never overwritten: promote with targetVersion: "
+        "next, or promote another version")
+    world.apply()
+    assert world.target.asset("environments", "base-env", "1") == before
+    assert not world.target_fake.find("PUT", "/environments/base-env/")
+
+
+def test_a_promoted_copy_whose_digest_differs_from_the_source_is_a_conflict(world: TwoTenants) -> None:
+    world.apply()
+    with world.target_fake.service.lock:
+        world.target.assets[("environments", "base-env", "1")]["properties"]["tags"][DIGEST_TAG] = "sha256:" + "0" * 64
+    ops = promotions(world.plan())
+    assert ops[ENV].action is Action.BLOCKED
+    assert ops[ENV].reason.startswith(
+        "conflict: environment base-env:1 in registry mlreg-target already exists and holds digest "
+        f"sha256:{'0' * 64}, the source now digests to sha256:")
+
+
+def test_a_source_version_that_vanished_blocks_the_plan_and_fails_the_apply_without_a_trace(
+    world: TwoTenants,
+) -> None:
+    with world.source_fake.service.lock:
+        del world.source.assets[("models", "credit-default", "2")]
+    ops = promotions(world.plan())
+    assert ops[MODEL].action is Action.BLOCKED
+    assert ops[MODEL].reason == (
+        f"the source version is gone: credit-default:2 is not in registry {SOURCE_REGISTRY} (Entra tenant "
+        f"{SOURCE_TENANT}); nothing to copy")
+
+    # Gone between plan and apply: the apply fails that promotion and creates nothing for it.
+    session = world.session()
+    from postdeploy.apply import apply_plan
+    from postdeploy.plan import inspect_plan
+
+    planned = inspect_plan(session)
+    with world.source_fake.service.lock:
+        del world.source.assets[("environments", "base-env", "1")]
+    result = apply_plan(planned, world.session())
+    outcomes = promotions(result)
+    assert outcomes[ENV].status == "failed"
+    assert outcomes[ENV].message.startswith("the source version is gone: base-env:1")
+    assert outcomes[COMPONENT].message.startswith(f"not attempted: needs promotion {ENV}")
+    assert world.target.asset("environments", "base-env", "1") is None
+    assert world.target.asset("components", "train_model", "1") is None
+
+
+def test_a_token_of_the_wrong_tenant_is_refused_like_azure_does(world: TwoTenants) -> None:
+    # The target's credential handed to the source side: the source tenant refuses every token.
+    ops = promotions(world.plan(source_credential=world.promoter))
+    assert all(op.action is Action.BLOCKED for op in ops.values())
+    assert ops[ENV].reason.startswith("could not read the current state: 401 InvalidAuthenticationTokenTenant: "
+                                      "The access token is from the wrong issuer")
+    refused = [c for c in world.tenants.calls if c.status == 401]
+    assert refused and {(c.token_tenant, c.owner_tenant) for c in refused} == {(TARGET_TENANT, SOURCE_TENANT)}
+    assert world.source_fake.requests == [] and world.target_fake.writes() == []
