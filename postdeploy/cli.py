@@ -69,7 +69,8 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Cons
                   f"{len(targets.workspaces)} workspace(s)[/]")
     context = stack_context(cfg, targets, project_dir)
     factory = options.get("factory") or ClientFactory()
-    return Session(context, factory, options.get("retry") or RetryPolicy())
+    # Promotion sources are read with their own tenants' credentials (postdeploy.promotion.identities).
+    return Session(context, factory, options.get("retry") or RetryPolicy(), options.get("sources"))
 
 
 def _fail_on_invalid(error: Exception, console: Console) -> typer.Exit:

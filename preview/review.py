@@ -14,6 +14,7 @@ from typing import Any
 
 from preview.diff import AssignmentRef, ChangeSet, FieldChange, ResourceRef, change_set
 from preview.mermaid import topology_diagram
+from preview.mermaid_promotions import with_promotions
 from preview.rows import GrantRow, grant_rows, short_scope
 from stacks.access import RoleGrant
 from stacks.model import PlatformConfig
@@ -55,7 +56,8 @@ def render_review(ctx: ReviewContext) -> str:
     if ctx.policy_markdown is not None:
         sections.append(f"### Policy\n\n{ctx.policy_markdown.strip()}")
     sections.append(_assignments(ctx))
-    sections.append(f"### Topology\n\n```mermaid\n{topology_diagram(ctx.config, ctx.topology)}```")
+    diagram = with_promotions(ctx.config, topology_diagram(ctx.config, ctx.topology))
+    sections.append(f"### Topology\n\n```mermaid\n{diagram}```")
     if ctx.postdeploy_markdown is not None:
         sections.append(f"### Post-deploy plan\n\n{ctx.postdeploy_markdown.strip()}")
     return "\n\n".join(sections) + "\n"

@@ -240,3 +240,23 @@ def test_a_token_of_the_wrong_tenant_is_refused_like_azure_does(world: TwoTenant
     refused = [c for c in world.tenants.calls if c.status == 401]
     assert refused and {(c.token_tenant, c.owner_tenant) for c in refused} == {(TARGET_TENANT, SOURCE_TENANT)}
     assert world.source_fake.requests == [] and world.target_fake.writes() == []
+
+
+def test_the_cli_applies_promotions_with_a_credential_per_side(world: TwoTenants) -> None:
+    from typer.testing import CliRunner
+
+    from postdeploy.cli import app
+    from postdeploy.clients import ClientFactory
+    from postdeploy.promotion.identities import SourceClients
+    from postdeploy.retry import RetryPolicy
+
+    obj = {"project_dir": PROMOTE, "factory": ClientFactory(world.promoter, transport=world.tenants),
+           "sources": SourceClients(lambda tenant: world.reader, transport=world.tenants),
+           "retry": RetryPolicy(sleep=world.sleeps.append, jitter=0)}
+    result = CliRunner().invoke(app, ["apply", "--stack", "promote", "--max-workers", "4"], obj=obj)
+    assert result.exit_code == 1  # the model's gate is not passed
+    failures = [line for line in result.output.splitlines() if line.startswith("failed ")]
+    assert failures == [f"failed promotion {MODEL} from {SOURCE_REGISTRY} in registry mlreg-target: blocked: gate "
+                        "not passed: stage is Staging, not Production"]
+    assert "3 done, 2 unchanged, 1 failed" in result.output
+    assert {c.method for c in world.calls_by(world.reader)} == {"GET"}
