@@ -260,3 +260,102 @@ def test_the_cli_applies_promotions_with_a_credential_per_side(world: TwoTenants
                         "not passed: stage is Staging, not Production"]
     assert "3 done, 2 unchanged, 1 failed" in result.output
     assert {c.method for c in world.calls_by(world.reader)} == {"GET"}
+
+
+def test_throttled_source_reads_are_retried_after_the_time_asked(world: TwoTenants) -> None:
+    from tests.fakeml import Fault
+
+    world.source_fake.inject(Fault.throttled(retry_after=2, method="GET", path_contains="/environments/base-env/"))
+    result = world.apply()
+    assert promotions(result)[ENV].status == "done"
+    assert 2.0 in world.sleeps
+    assert [r.status for r in world.source_fake.find("GET", "/environments/base-env/")][:2] == [429, 200]
+
+
+def test_a_source_read_refused_blocks_only_what_depends_on_it(world: TwoTenants) -> None:
+    from tests.fakeml import Fault
+
+    world.publish_model()  # ready now, but its read is refused below along with the environment's
+    world.source_fake.inject(Fault.forbidden("/environments/base-env/", method="GET"))
+    ops = promotions(world.plan())
+    assert ops[ENV].action is Action.BLOCKED
+    assert ops[ENV].reason.startswith("could not read the current state: 403 AuthorizationFailed: The client does "
+                                      "not have authorization")
+    assert ops[COMPONENT].action is Action.BLOCKED and "which is blocked" in ops[COMPONENT].reason
+    assert ops[MODEL].action is Action.CREATE
+
+
+def test_a_failed_create_leaves_no_version_and_its_dependents_are_not_attempted(world: TwoTenants) -> None:
+    from tests.fakeml import Fault
+
+    world.target_fake.inject(Fault(status=400, code="UserError", message="Image build definition is invalid",
+                                   method="PUT", path_contains="/environments/base-env/versions/1", times=None))
+    result = world.apply()
+    outcomes = promotions(result)
+    assert outcomes[ENV].status == "failed"
+    assert outcomes[ENV].message == "400 UserError: Image build definition is invalid"
+    assert outcomes[COMPONENT].message.startswith(f"not attempted: needs promotion {ENV}")
+    assert world.target.asset("environments", "base-env", "1") is None
+    assert world.target.asset("components", "train_model", "1") is None
+
+
+def test_a_version_created_by_someone_else_after_the_plan_is_a_conflict_at_apply(world: TwoTenants) -> None:
+    from postdeploy.apply import apply_plan
+    from postdeploy.plan import inspect_plan
+
+    planned = inspect_plan(world.session())
+    other = {"image": "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py311-cpu-inference:latest", "tags": {}}
+    with world.target_fake.service.lock:
+        world.target.assets[("environments", "base-env", "1")] = world.target_fake.service.version_resource(
+            world.target.asset_id("environments", "base-env", "1"), "environments", "1", other)
+    result = apply_plan(planned, world.session())
+    outcome = promotions(result)[ENV]
+    assert outcome.status == "failed"
+    assert outcome.message.startswith("conflict: environment base-env:1 in registry mlreg-target already exists and "
+                                      "was not created by a promotion")
+    assert world.target.asset("environments", "base-env", "1")["properties"]["image"] == other["image"]
+    assert not world.target_fake.find("PUT", "/environments/base-env/versions/")
+
+
+def test_target_version_next_takes_the_next_free_number_and_finds_it_again_by_lineage(tmp_path) -> None:
+    import shutil
+
+    import yaml
+
+    from postdeploy.spec import stack_context
+    from tests.postdeploy.promotion_world import TwoTenants
+
+    shutil.copytree(PROMOTE, tmp_path, dirs_exist_ok=True)
+    stack_file = tmp_path / "Pulumi.promote.yaml"
+    document = yaml.safe_load(stack_file.read_text())
+    document["config"]["ml-tenancy:promotions"][0]["targetVersion"] = "next"
+    stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
+    base = two_tenants()
+    world = TwoTenants(base.tenants, stack_context(load_stack_file("promote", tmp_path), project_dir=tmp_path))
+    world.publish_environment()
+    world.publish_component()
+    world.publish_model(stage="Staging")
+    # The target registry already has base-env:1, made there by hand: next is 2.
+    with world.target_fake.service.lock:
+        world.target.assets[("environments", "base-env", "1")] = world.target_fake.service.version_resource(
+            world.target.asset_id("environments", "base-env", "1"), "environments", "1",
+            {"image": "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py311-cpu-inference:latest", "tags": {}})
+
+    offline = promotions(offline_plan(world.context.config, tmp_path))
+    assert "as the next free version in registry mlreg-target" in offline[ENV].reason
+    plan = world.plan()
+    ops = {op.subject: op for op in plan.operations if op.kind == "promotion"}
+    env = ops[f"{ENV} from {SOURCE_REGISTRY} as base-env:2"]
+    assert env.action is Action.CREATE and env.provides == ("registry:environments/base-env/2",)
+    component = ops[f"{COMPONENT} from {SOURCE_REGISTRY} as train_model:1"]
+    assert component.requires == ("registry:environments/base-env/2",)
+
+    world.apply()
+    assert world.target.asset("environments", "base-env", "2")["properties"]["tags"][FROM_TAG] == SOURCE_ENV_URI
+    spec = world.target.asset("components", "train_model", "1")["properties"]["componentSpec"]
+    assert spec["environment"] == "azureml://registries/mlreg-target/environments/base-env/versions/2"
+    world.target_fake.clear_requests()
+    again = promotions(world.plan())
+    assert again[ENV].action is Action.SKIP and again[COMPONENT].action is Action.SKIP
+    world.apply()
+    assert world.target_fake.writes() == []
