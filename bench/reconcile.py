@@ -41,11 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from postdeploy.apply import apply_plan
 from postdeploy.clients import ClientFactory, quiet_sdk_logging
+from postdeploy.context import StackContext, stack_context
 from postdeploy.plan import inspect_plan
 from postdeploy.push import deployment_name
 from postdeploy.retry import RetryPolicy
 from postdeploy.session import Session
-from postdeploy.spec import StackContext, stack_context
 from stacks.load import parse_config
 from tests.fakeml import FakeAzureML, FakeCredential
 

@@ -14,60 +14,29 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from postdeploy.kinds import KINDS
-from postdeploy.plan import Action, Operation, Plan, describe
+from postdeploy.operations import Action, ApplyResult, Operation, Outcome, Plan
+from postdeploy.plan import describe_error
 from postdeploy.session import Session
 
-Status = Literal["done", "unchanged", "failed"]
 
-
-@dataclass(frozen=True)
-class Outcome:
-    operation: Operation
-    status: Status
-    message: str
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    plan: Plan
-    outcomes: tuple[Outcome, ...]
-    seconds: float
-
-    @property
-    def failures(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "failed")
-
-    @property
-    def done(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "done")
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failures else 0
-
-
-def _run(op: Operation, session: Session) -> Outcome:
-    kind = next(k for k in KINDS if k.name == op.kind)
+def _run(op: Operation[Any, Any], session: Session) -> Outcome:
     started = time.perf_counter()
     try:
-        message = kind.execute(op, session)
+        message = op.kind.execute(op, session)
     except Exception as error:
-        return Outcome(op, "failed", describe(error), time.perf_counter() - started)
+        return Outcome(op, "failed", describe_error(error), time.perf_counter() - started)
     return Outcome(op, "done", message, time.perf_counter() - started)
 
 
 def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: Console | None = None) -> ApplyResult:
     started = time.perf_counter()
     outcomes: list[Outcome] = []
-    pending: list[Operation] = []
+    pending: list[Operation[Any, Any]] = []
     for op in plan.operations:
         if op.action is Action.SKIP:
             outcomes.append(Outcome(op, "unchanged", op.reason))
@@ -76,7 +45,7 @@ def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: C
         else:
             pending.append(op)
 
-    providers: dict[str, list[Operation]] = {}
+    providers: dict[str, list[Operation[Any, Any]]] = {}
     for op in pending:
         for key in op.provides:
             providers.setdefault(key, []).append(op)
@@ -85,7 +54,7 @@ def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: C
 
     progress = _progress(console, len(pending))
     task = progress.add_task("apply", total=len(pending)) if progress else None
-    running: dict[Future[Outcome], Operation] = {}
+    running: dict[Future[Outcome], Operation[Any, Any]] = {}
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="apply") as pool:
         if progress:
             progress.start()
@@ -120,7 +89,7 @@ def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: C
                     finished[id(op)] = outcome
                     outcomes.append(outcome)
                     if progress:
-                        progress.update(task, advance=1, description=f"{op.kind} {op.subject}"[:60])
+                        progress.update(task, advance=1, description=f"{op.kind.name} {op.subject}"[:60])
         finally:
             if progress:
                 progress.stop()

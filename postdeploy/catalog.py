@@ -1,7 +1,8 @@
 """The catalog: environments and components as azure-ai-ml YAML, loaded with the SDK's own loaders.
 
-Loading through ``load_environment`` / ``load_component`` applies the SDK's schema validation, so a
-catalog file that ``az ml`` would reject fails here too, before anything is sent.
+This is the one reader of catalog files: the retraining checks read component inputs through
+``read_component`` too. Loading through ``load_environment`` / ``load_component`` applies the
+SDK's schema validation, so a catalog file that ``az ml`` would reject fails here too, before anything is sent.
 
 Components in a registry must reference environments by full registry URI, so short references
 (``azureml:sklearn-env:1``, ``azureml:sklearn-env@latest``) are rewritten to
@@ -28,7 +29,7 @@ from azure.ai.ml import load_component, load_environment
 from postdeploy.targets import RegistrySite
 from stacks.model import PlatformConfig
 
-FINGERPRINT_TAG = "mlt-fingerprint"
+CONTENT_FINGERPRINT_TAG = "mlt-fingerprint"
 MANAGED_TAG = "mlt-managed-by"
 MANAGED_BY = "ml-tenancy post-deploy"
 
@@ -44,7 +45,7 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
-class AssetRef:
+class RegistryAsset:
     """A registry asset version; ``kind`` is the URL plural (models, data, environments, components)."""
 
     kind: str
@@ -65,7 +66,7 @@ class CatalogAsset:
     version: str
     path: str
     fingerprint: str
-    environments: tuple[AssetRef, ...] = ()  # registry environments a component runs in
+    environments: tuple[RegistryAsset, ...] = ()  # registry environments a component runs in
     load: Callable[[], Any] = field(compare=False, repr=False, default=lambda: None)
 
     @property
@@ -105,7 +106,7 @@ def fingerprint(document: dict[str, Any], code_dir: Path | None = None) -> str:
 
 
 def _tagged(entity: Any, print_: str) -> Any:
-    entity.tags = {**(entity.tags or {}), FINGERPRINT_TAG: print_, MANAGED_TAG: MANAGED_BY}
+    entity.tags = {**(entity.tags or {}), CONTENT_FINGERPRINT_TAG: print_, MANAGED_TAG: MANAGED_BY}
     return entity
 
 
@@ -145,7 +146,9 @@ def _load_environment(source: Path) -> Any:
         raise CatalogError(f"{source}: {error}") from error
 
 
-def _load_component(source: Path) -> Any:
+def read_component(source: Path) -> Any:
+    """A catalog component as the SDK loads it (the one reader of component files: seeding and the
+    retraining checks both use it); CatalogError when the SDK rejects the file."""
     try:
         return load_component(source)
     except Exception as error:
@@ -169,7 +172,7 @@ def load_catalog(cfg: PlatformConfig, registry: RegistrySite, project_dir: Path)
     components = []
     for rel in cfg.catalog.components:
         source = project_dir / rel
-        component = _load_component(source)
+        component = read_component(source)
         if not component.version:
             raise CatalogError(f"{rel}: give the component an explicit version; registry versions are immutable")
         env_ref = component.environment
@@ -180,10 +183,10 @@ def load_catalog(cfg: PlatformConfig, registry: RegistrySite, project_dir: Path)
         print_ = fingerprint(component._to_dict(), _code_dir(source, component))
         needs = ()
         if uri and (match := _REGISTRY_ENV.match(uri)) and match["reg"] == registry.name:
-            needs = (AssetRef("environments", match["name"], match["version"]),)
+            needs = (RegistryAsset("environments", match["name"], match["version"]),)
 
         def build(source: Path = source, uri: str | None = uri, print_: str = print_) -> Any:
-            fresh = _load_component(source)
+            fresh = read_component(source)
             if uri:
                 fresh.environment = uri
             return _tagged(fresh, print_)

@@ -30,7 +30,7 @@ from azure.ai.ml._utils import _registry_utils
 from azure.ai.ml.operations import _data_operations, _environment_operations, _model_operations
 from azure.core.credentials import AccessToken, AccessTokenInfo, TokenCredential
 
-from postdeploy.targets import RegistrySite, WorkspaceSite
+from postdeploy.targets import RegistrySite, WorkspaceCoordinates
 
 # Where get_registry_client is looked up at call time without the caller's options.
 _LOOKUP_MODULES = (_registry_utils, _model_operations, _data_operations, _environment_operations)
@@ -116,7 +116,7 @@ class ClientFactory:
         return self._cached(("registry", site.name),
                             lambda: MLClient(self.credential, registry_name=site.name, **self._options))
 
-    def workspace(self, site: WorkspaceSite, *, purpose: str = "") -> MLClient:
+    def workspace(self, site: WorkspaceCoordinates, *, purpose: str = "") -> MLClient:
         """A workspace client; a ``purpose`` gets its own instance (see ``postdeploy.share``)."""
         return self._cached(
             ("workspace", site.subscription_id, site.resource_group, site.name, purpose),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from postdeploy import pull, push, seed, share
+from postdeploy.kind import Kind
 from postdeploy.promotion.kind import PROMOTION
 from postdeploy.retraining import schedule_kind
-from postdeploy.spec import Kind
 
-KINDS: tuple[Kind, ...] = (
+KINDS: tuple[Kind[Any, Any], ...] = (
     PROMOTION, seed.ENVIRONMENT, seed.COMPONENT, share.SHARE, push.PUSH, pull.PULL, schedule_kind.SCHEDULE,
 )

@@ -1,11 +1,5 @@
 """The plan: every operation post-deploy would run, per target, with its action and the reason.
 
-An ``Operation`` says *what kind* of thing is reconciled (``kind``: environment, component, share,
-push, pull), *where* (``target``: the registry or a workspace ref), *what* (``subject``), *what
-happens* (``action``: create / update / skip / blocked) and *why* (``reason``). It also names the
-registry assets it makes true (``provides``) and needs (``requires``): apply orders work by these
-keys, and a plan marks an operation blocked when something it needs cannot come to exist.
-
 Two ways to get a plan:
 
 - ``offline_plan(cfg)``: as if the registry and every workspace were empty; no HTTP at all. This
@@ -13,110 +7,29 @@ Two ways to get a plan:
 - ``inspect_plan(session)``: reads Azure (at most one read per declared item when nothing
   changed) and diffs it against the stack config and the catalog.
 
-Extension point: a new kind of operation (for example retraining JobSchedules in workspaces) is
-one module that defines a spec dataclass (see ``postdeploy.spec.Spec``) and a
-``postdeploy.spec.Kind`` with four functions -- ``specs`` (desired items from the stack),
-``offline`` (the action in an empty world), ``inspect`` (the action after reading Azure),
-``execute`` (make it true) -- and a ``phase`` that orders it among the others (environments 10,
-components 20, shares 30, pushes 40, pulls 50; schedules would take 60 and ``requires`` the
-registry components their pipeline uses). Adding it to ``postdeploy.kinds.KINDS`` is the only
-registration; plan rendering, dependency ordering, concurrency, retries and failure isolation
-apply to it unchanged.
+The types (``Operation``, ``Plan``) live in ``postdeploy.operations``; the kinds in
+``postdeploy.kinds`` (see ``postdeploy.kind`` for adding one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from postdeploy.context import stack_context
+from postdeploy.kind import Kind
+from postdeploy.kinds import KINDS
+from postdeploy.operations import Action, Operation, Plan
 from postdeploy.retry import http_status
-from postdeploy.targets import Target
-
-if TYPE_CHECKING:
-    from rich.table import Table
-
-    from postdeploy.session import Session
-    from postdeploy.spec import Kind, Spec
-    from stacks.model import PlatformConfig
+from postdeploy.session import Session
+from stacks.model import PlatformConfig
+from stacks.topology import Topology
 
 
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    SKIP = "skip"
-    BLOCKED = "blocked"
-
-
-@dataclass(frozen=True)
-class Operation:
-    kind: str
-    target: Target
-    subject: str
-    action: Action
-    reason: str
-    phase: int = 0
-    provides: tuple[str, ...] = ()
-    requires: tuple[str, ...] = ()
-    # The desired item, and what inspection learned about the current state; only the kind's
-    # own ``execute`` reads them, so they stay out of equality and repr.
-    spec: Any = field(default=None, compare=False, repr=False)
-    detail: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_change(self) -> bool:
-        return self.action in (Action.CREATE, Action.UPDATE)
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.subject} in {self.target}"
-
-
-@dataclass(frozen=True)
-class Plan:
-    stack: str
-    operations: tuple[Operation, ...]
-
-    @property
-    def changes(self) -> tuple[Operation, ...]:
-        return tuple(op for op in self.operations if op.is_change)
-
-    @property
-    def blocked(self) -> tuple[Operation, ...]:
-        return tuple(op for op in self.operations if op.action is Action.BLOCKED)
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.changes)
-
-    def for_target(self, target: Target) -> tuple[Operation, ...]:
-        return tuple(op for op in self.operations if op.target == target)
-
-    def counts(self) -> dict[Action, int]:
-        return {action: sum(op.action is action for op in self.operations) for action in Action}
-
-    def table(self) -> Table:
-        from postdeploy.render import plan_table
-
-        return plan_table(self)
-
-    def markdown_rows(self) -> list[str]:
-        from postdeploy.render import plan_markdown_rows
-
-        return plan_markdown_rows(self)
-
-
-def operation(spec: Spec, kind: Kind, action: Action, reason: str, detail: Any = None) -> Operation:
-    """The operation for one spec of one kind."""
-    return Operation(
-        kind=kind.name, target=spec.target, subject=spec.subject, action=action, reason=reason,
-        phase=kind.phase, provides=spec.provides, requires=spec.requires, spec=spec, detail=detail,
-    )
-
-
-def _block_dependents(operations: list[Operation]) -> list[Operation]:
+def _block_dependents(operations: list[Operation[Any, Any]]) -> list[Operation[Any, Any]]:
     """An operation that needs what a blocked operation would provide is blocked too (transitively)."""
     changed = True
     while changed:
@@ -132,45 +45,40 @@ def _block_dependents(operations: list[Operation]) -> list[Operation]:
     return operations
 
 
-def _ordered(operations: Iterable[Operation]) -> tuple[Operation, ...]:
+def _ordered(operations: Iterable[Operation[Any, Any]]) -> tuple[Operation[Any, Any], ...]:
     return tuple(sorted(operations, key=lambda op: (op.phase, op.target.kind != "registry", op.target.name)))
 
 
-def offline_plan(cfg: PlatformConfig, project_dir: Path | None = None) -> Plan:
+def offline_plan(cfg: PlatformConfig, project_dir: Path | None = None, *, topology: Topology | None = None) -> Plan:
     """The plan as if the registry and all workspaces were empty; makes no request at all."""
-    from postdeploy.kinds import KINDS
-    from postdeploy.spec import stack_context
-
-    context = stack_context(cfg, project_dir=project_dir)
+    context = stack_context(cfg, project_dir=project_dir, topology=topology)
     specs = [(kind, spec) for kind in KINDS for spec in kind.specs(context)]
     provided = {key for _, spec in specs for key in spec.provides}
     operations = []
     for kind, spec in specs:
         action, reason = kind.offline(spec, provided)
-        operations.append(operation(spec, kind, action, reason))
+        operations.append(kind.operation(spec, action, reason))
     return Plan(cfg.environment, _ordered(_block_dependents(operations)))
 
 
 def inspect_plan(session: Session, *, max_workers: int = 8) -> Plan:
     """Read Azure and diff it against the stack; reads run concurrently, one failing read blocks only its item."""
-    from postdeploy.kinds import KINDS
-
     specs = [(kind, spec) for kind in KINDS for spec in kind.specs(session.context)]
     session.provided = frozenset(key for _, spec in specs for key in spec.provides)
 
-    def inspect(pair: tuple[Any, Any]) -> Operation:
+    def inspect(pair: tuple[Kind[Any, Any], Any]) -> Operation[Any, Any]:
         kind, spec = pair
         try:
             return kind.inspect(spec, session)
         except Exception as error:
-            return operation(spec, kind, Action.BLOCKED, f"could not read the current state: {describe(error)}")
+            return kind.operation(spec, Action.BLOCKED, f"could not read the current state: {describe_error(error)}")
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="inspect") as pool:
         operations = list(pool.map(inspect, specs))
     return Plan(session.context.config.environment, _ordered(_block_dependents(operations)))
 
 
-def describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
     """One line that says what went wrong, with the HTTP status and Azure error code when there is one."""
     status = http_status(error)
     code = None

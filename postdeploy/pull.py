@@ -23,12 +23,13 @@ from dataclasses import dataclass
 
 from azure.ai.ml.entities import Data, Model
 
-from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, AssetRef
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, RegistryAsset
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.session import Session
 from postdeploy.share import PLURAL
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target, registry_asset_uri
+from postdeploy.targets import registry_asset_uri
 
 REGISTERED = ("models", "data")
 SOURCE_TAG = "mlt-source"
@@ -36,7 +37,7 @@ SOURCE_TAG = "mlt-source"
 
 @dataclass(frozen=True)
 class PullSpec:
-    asset: AssetRef
+    asset: RegistryAsset
     workspace: str
     registry: str
     is_source: bool = False  # this workspace shares the asset: it has it already
@@ -65,7 +66,7 @@ class PullSpec:
 def _specs(context: StackContext) -> Iterable[PullSpec]:
     sources = {(PLURAL[s.asset_kind], s.asset_name.lower(), s.version, s.from_) for s in context.config.sharing.share}
     for entry in context.config.sharing.pull:
-        asset = AssetRef(PLURAL[entry.asset_kind], entry.asset_name, entry.version)
+        asset = RegistryAsset(PLURAL[entry.asset_kind], entry.asset_name, entry.version)
         for ref in entry.into:
             is_source = (asset.kind, asset.name.lower(), asset.version, ref) in sources
             yield PullSpec(asset, ref, context.targets.registry.name, is_source)
@@ -91,28 +92,28 @@ def _offline(spec: PullSpec, provided: frozenset[str] | set[str]) -> tuple[Actio
     return Action.SKIP, f"referenced as {spec.uri}; nothing to copy"
 
 
-def _inspect(spec: PullSpec, session: Session) -> Operation:
+def _inspect(spec: PullSpec, session: Session) -> Operation[PullSpec, None]:
     a = spec.asset
     if spec.is_source:
-        return operation(spec, PULL, Action.SKIP, SOURCE_REASON)
+        return PULL.operation(spec, Action.SKIP, SOURCE_REASON)
     if a.kind not in REGISTERED:
         if not session.in_registry_or_planned(a.kind, a.name, a.version, a.key):
-            return operation(spec, PULL, Action.BLOCKED, _missing(spec))
-        return operation(spec, PULL, Action.SKIP, f"referenced as {spec.uri}; nothing to copy")
+            return PULL.operation(spec, Action.BLOCKED, _missing(spec))
+        return PULL.operation(spec, Action.SKIP, f"referenced as {spec.uri}; nothing to copy")
     existing = session.workspace_asset(spec.workspace, a.kind, a.name, a.version)
     if existing is not None:
         if str(existing.path).rstrip("/") == spec.uri:
-            return operation(spec, PULL, Action.SKIP, "registered from the registry")
-        return operation(spec, PULL, Action.BLOCKED,
+            return PULL.operation(spec, Action.SKIP, "registered from the registry")
+        return PULL.operation(spec, Action.BLOCKED,
                          f"the workspace already has {a.name}:{a.version} with path {existing.path}, not from "
                          f"the registry; pull another version or remove the workspace one")
     if not session.in_registry_or_planned(a.kind, a.name, a.version, a.key):
-        return operation(spec, PULL, Action.BLOCKED, _missing(spec))
-    return operation(spec, PULL, Action.CREATE, f"register from {spec.uri}")
+        return PULL.operation(spec, Action.BLOCKED, _missing(spec))
+    return PULL.operation(spec, Action.CREATE, f"register from {spec.uri}")
 
 
-def _execute(op: Operation, session: Session) -> str:
-    spec: PullSpec = op.spec
+def _execute(op: Operation[PullSpec, None], session: Session) -> str:
+    spec = op.spec
     a = spec.asset
     # Read the registry version now: it may have been shared earlier in this same run.
     source = session.registry_asset(a.kind, a.name, a.version, fresh=True)
@@ -131,4 +132,4 @@ def _execute(op: Operation, session: Session) -> str:
     return f"registered {a.name}:{a.version} from {spec.uri}"
 
 
-PULL = Kind("pull", 50, _specs, _offline, _inspect, _execute)
+PULL: Kind[PullSpec, None] = Kind("pull", 50, _specs, _offline, _inspect, _execute)

@@ -28,11 +28,12 @@ from azure.ai.ml.entities import (
     ModelBatchDeploymentSettings,
 )
 
-from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, AssetRef
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, RegistryAsset
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.session import Session
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target, registry_asset_uri
+from postdeploy.targets import registry_asset_uri
 from stacks.model import Endpoint
 
 RETIRE_TAG = "mlt-retire"
@@ -55,7 +56,7 @@ def deployment_name(model: str, version: str) -> str:
 
 @dataclass(frozen=True)
 class PushSpec:
-    model: AssetRef
+    model: RegistryAsset
     endpoint: Endpoint
     workspace: str
     compute: str  # the workspace cluster; batch deployments run there unless the entry names one
@@ -90,7 +91,7 @@ def _specs(context: StackContext) -> Iterable[PushSpec]:
     for entry in context.config.sharing.push:
         for ref in entry.to:
             site = context.targets.workspace(ref)
-            yield PushSpec(AssetRef("models", entry.model, entry.version), entry.endpoint, ref,
+            yield PushSpec(RegistryAsset("models", entry.model, entry.version), entry.endpoint, ref,
                            entry.endpoint.compute or site.compute, context.targets.registry.name)
 
 
@@ -110,22 +111,22 @@ def _serving(endpoint: Any, kind: str) -> set[str]:
     return {name.lower()} if name else set()
 
 
-def _inspect(spec: PushSpec, session: Session) -> Operation:
+def _inspect(spec: PushSpec, session: Session) -> Operation[PushSpec, Any]:
     endpoint = session.endpoints(spec.workspace, spec.endpoint.kind).get(spec.endpoint.name.lower())
     retiring = (endpoint.tags or {}).get(RETIRE_TAG) if endpoint is not None else None
     serving = _serving(endpoint, spec.endpoint.kind) if endpoint is not None else set()
     if endpoint is not None and serving == {spec.deployment} and not retiring:
-        return operation(spec, PUSH, Action.SKIP, f"deployment {spec.deployment} serves the endpoint", endpoint)
+        return PUSH.operation(spec, Action.SKIP, f"deployment {spec.deployment} serves the endpoint", endpoint)
     if endpoint is not None and serving == {spec.deployment}:
-        return operation(spec, PUSH, Action.UPDATE, f"finish the rollout: remove {retiring}", endpoint)
+        return PUSH.operation(spec, Action.UPDATE, f"finish the rollout: remove {retiring}", endpoint)
     m = spec.model
     if not session.in_registry_or_planned("models", m.name, m.version, m.key):
-        return operation(spec, PUSH, Action.BLOCKED,
+        return PUSH.operation(spec, Action.BLOCKED,
                          f"model {m.name}:{m.version} is not in the registry and nothing in this stack shares it")
     if endpoint is None:
-        return operation(spec, PUSH, Action.CREATE, f"create the endpoint and deployment {spec.deployment}")
+        return PUSH.operation(spec, Action.CREATE, f"create the endpoint and deployment {spec.deployment}")
     old = ", ".join(sorted(serving)) or "nothing"
-    return operation(spec, PUSH, Action.UPDATE,
+    return PUSH.operation(spec, Action.UPDATE,
                      f"roll out {spec.deployment}, move traffic from {old}, then remove the old deployments", endpoint)
 
 
@@ -148,8 +149,8 @@ def _new_deployment(spec: PushSpec) -> Any:
     )
 
 
-def _execute(op: Operation, session: Session) -> str:
-    spec: PushSpec = op.spec
+def _execute(op: Operation[PushSpec, Any], session: Session) -> str:
+    spec = op.spec
     kind, name = spec.endpoint.kind, spec.endpoint.name
     client = session.workspace_client(spec.workspace)
     endpoints = client.online_endpoints if kind == "online" else client.batch_endpoints
@@ -191,4 +192,4 @@ def _execute(op: Operation, session: Session) -> str:
     return "; ".join(done) or "nothing to do"
 
 
-PUSH = Kind("push", 40, _specs, _offline, _inspect, _execute)
+PUSH: Kind[PushSpec, Any] = Kind("push", 40, _specs, _offline, _inspect, _execute)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from postdeploy.catalog import FINGERPRINT_TAG, CatalogAsset
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.catalog import CONTENT_FINGERPRINT_TAG, CatalogAsset
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.retry import http_status
 from postdeploy.session import Session
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target
 
 
 class VersionConflict(RuntimeError):
@@ -71,26 +71,26 @@ def _offline(spec: SeedSpec, provided: frozenset[str] | set[str]) -> tuple[Actio
     return Action.CREATE, f"create from {spec.asset.path}"
 
 
-def _inspect(spec: SeedSpec, session: Session) -> Operation:
+def _inspect(spec: SeedSpec, session: Session) -> Operation[SeedSpec, None]:
     own = ENVIRONMENT if spec.asset.kind == "environments" else COMPONENT
     existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version)
     if existing is None:
         for env in spec.asset.environments:
             if not session.in_registry_or_planned("environments", env.name, env.version, env.key):
-                return operation(spec, own, Action.BLOCKED,
+                return own.operation(spec, Action.BLOCKED,
                                  f"environment {env.name}:{env.version} is not in the registry and nothing seeds it")
-        return operation(spec, own, Action.CREATE, f"not in the registry; create from {spec.asset.path}")
-    found = (existing.tags or {}).get(FINGERPRINT_TAG)
+        return own.operation(spec, Action.CREATE, f"not in the registry; create from {spec.asset.path}")
+    found = (existing.tags or {}).get(CONTENT_FINGERPRINT_TAG)
     if found == spec.asset.fingerprint:
-        return operation(spec, own, Action.SKIP, "in the registry with the same content")
+        return own.operation(spec, Action.SKIP, "in the registry with the same content")
     if found is None:
-        return operation(spec, own, Action.SKIP,
+        return own.operation(spec, Action.SKIP,
                          "in the registry, created outside post-deploy (no fingerprint); left as is")
-    return operation(spec, own, Action.BLOCKED, conflict_message(spec))
+    return own.operation(spec, Action.BLOCKED, conflict_message(spec))
 
 
-def _execute(op: Operation, session: Session) -> str:
-    spec: SeedSpec = op.spec
+def _execute(op: Operation[SeedSpec, None], session: Session) -> str:
+    spec = op.spec
     client = session.registry_client()
     operations = client.environments if spec.asset.kind == "environments" else client.components
     try:
@@ -100,11 +100,11 @@ def _execute(op: Operation, session: Session) -> str:
             raise
         # Someone created this version since the plan read it: fine if it is our content.
         existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version, fresh=True)
-        if existing is None or (existing.tags or {}).get(FINGERPRINT_TAG) != spec.asset.fingerprint:
+        if existing is None or (existing.tags or {}).get(CONTENT_FINGERPRINT_TAG) != spec.asset.fingerprint:
             raise VersionConflict(conflict_message(spec)) from error
         return "already created with the same content"
     return f"created {session.registry.asset_uri(spec.asset.kind, spec.asset.name, spec.asset.version)}"
 
 
-ENVIRONMENT = Kind("environment", 10, _environment_specs, _offline, _inspect, _execute)
-COMPONENT = Kind("component", 20, _component_specs, _offline, _inspect, _execute)
+ENVIRONMENT: Kind[SeedSpec, None] = Kind("environment", 10, _environment_specs, _offline, _inspect, _execute)
+COMPONENT: Kind[SeedSpec, None] = Kind("component", 20, _component_specs, _offline, _inspect, _execute)

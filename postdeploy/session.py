@@ -17,8 +17,8 @@ from azure.ai.ml import MLClient
 from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.clients import ClientFactory
+from postdeploy.context import StackContext
 from postdeploy.retry import RetryPolicy, http_status
-from postdeploy.spec import StackContext
 from postdeploy.targets import RegistrySite
 
 T = TypeVar("T")

@@ -14,18 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from postdeploy.catalog import AssetRef
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.catalog import RegistryAsset
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.session import ASSET_OPERATIONS, Session
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target
 
 PLURAL = {"model": "models", "data": "data", "environment": "environments", "component": "components"}
 
 
 @dataclass(frozen=True)
 class ShareSpec:
-    asset: AssetRef
+    asset: RegistryAsset
     source: str  # workspace ref
     registry: str
 
@@ -48,7 +48,7 @@ class ShareSpec:
 
 def _specs(context: StackContext) -> Iterable[ShareSpec]:
     for entry in context.config.sharing.share:
-        asset = AssetRef(PLURAL[entry.asset_kind], entry.asset_name, entry.version)
+        asset = RegistryAsset(PLURAL[entry.asset_kind], entry.asset_name, entry.version)
         yield ShareSpec(asset, entry.from_, context.targets.registry.name)
 
 
@@ -56,18 +56,18 @@ def _offline(spec: ShareSpec, provided: frozenset[str] | set[str]) -> tuple[Acti
     return Action.CREATE, f"share from workspace {spec.source} (its asset must exist there)"
 
 
-def _inspect(spec: ShareSpec, session: Session) -> Operation:
+def _inspect(spec: ShareSpec, session: Session) -> Operation[ShareSpec, None]:
     a = spec.asset
     if session.registry_asset(a.kind, a.name, a.version) is not None:
-        return operation(spec, SHARE, Action.SKIP, "already in the registry")
+        return SHARE.operation(spec, Action.SKIP, "already in the registry")
     if session.workspace_asset(spec.source, a.kind, a.name, a.version) is None:
-        return operation(spec, SHARE, Action.BLOCKED,
+        return SHARE.operation(spec, Action.BLOCKED,
                          f"{a.name}:{a.version} is not in workspace {spec.source} yet; register it there first")
-    return operation(spec, SHARE, Action.CREATE, f"share from workspace {spec.source}")
+    return SHARE.operation(spec, Action.CREATE, f"share from workspace {spec.source}")
 
 
-def _execute(op: Operation, session: Session) -> str:
-    spec: ShareSpec = op.spec
+def _execute(op: Operation[ShareSpec, None], session: Session) -> str:
+    spec = op.spec
     a = spec.asset
     group = getattr(session.workspace_client(spec.source, purpose="share"), ASSET_OPERATIONS[a.kind])
     try:
@@ -84,4 +84,4 @@ def _execute(op: Operation, session: Session) -> str:
     return f"shared as {session.registry.asset_uri(a.kind, a.name, a.version)}"
 
 
-SHARE = Kind("share", 30, _specs, _offline, _inspect, _execute)
+SHARE: Kind[ShareSpec, None] = Kind("share", 30, _specs, _offline, _inspect, _execute)

@@ -11,28 +11,18 @@ import json
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from postdeploy.operations import Target
 from stacks.model import PlatformConfig
-from stacks.topology import Topology
+from stacks.topology import Topology, WorkspaceSite
 
 
 def registry_asset_uri(registry: str, kind: str, name: str, version: str) -> str:
     """How jobs, deployments and workspaces refer to a registry asset; ``kind`` is the URL plural."""
     return f"azureml://registries/{registry}/{kind}/{name}/versions/{version}"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What an operation acts on: the registry (by name) or a workspace (by "<tenant>/<workspace>")."""
-
-    kind: Literal["registry", "workspace"]
-    name: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -51,13 +41,33 @@ class RegistrySite:
 
 
 @dataclass(frozen=True)
-class WorkspaceSite:
-    ref: str
+class WorkspaceCoordinates:
+    """Where one tenant workspace lives on Azure, as post-deploy and retraining address it.
+
+    ``stacks.topology.WorkspaceSite`` is the config's view (tenant, spec, derived names); this is
+    the deployed view, which stack outputs may override.
+    """
+
+    tenant: str
+    key: str
     subscription_id: str
     resource_group: str
     name: str
     region: str
     compute: str
+
+    @classmethod
+    def of(cls, site: WorkspaceSite) -> WorkspaceCoordinates:
+        """The coordinates config derives for a workspace (names are deterministic)."""
+        return cls(
+            tenant=site.tenant.key, key=site.spec.key, subscription_id=site.subscription_id,
+            resource_group=site.names.resource_group, name=site.names.workspace,
+            region=site.spec.region, compute=site.spec.compute.name,
+        )
+
+    @property
+    def ref(self) -> str:
+        return f"{self.tenant}/{self.key}"
 
     @property
     def target(self) -> Target:
@@ -67,15 +77,15 @@ class WorkspaceSite:
 @dataclass(frozen=True)
 class StackTargets:
     registry: RegistrySite
-    workspaces: Mapping[str, WorkspaceSite]
+    workspaces: Mapping[str, WorkspaceCoordinates]
     source: str  # where the coordinates came from, shown in the CLI
 
-    def workspace(self, ref: str) -> WorkspaceSite:
+    def workspace(self, ref: str) -> WorkspaceCoordinates:
         return self.workspaces[ref]
 
 
-def derive_targets(cfg: PlatformConfig, outputs: Mapping[str, Any] | None = None, source: str = "config"
-                   ) -> StackTargets:
+def derive_targets(cfg: PlatformConfig, outputs: Mapping[str, Any] | None = None, source: str = "config",
+                   topology: Topology | None = None) -> StackTargets:
     """Coordinates from stack outputs where given, from config-derived names otherwise."""
     outputs = outputs or {}
     reg_out = outputs.get("registry") or {}
@@ -86,15 +96,16 @@ def derive_targets(cfg: PlatformConfig, outputs: Mapping[str, Any] | None = None
         resource_group=reg_out.get("resourceGroup", cfg.registry.resource_group),
     )
     workspaces = {}
-    for site in Topology.of(cfg).sites:
+    for site in (topology or Topology.of(cfg)).sites:
+        derived = WorkspaceCoordinates.of(site)
         out = ws_out.get(site.ref) or {}
-        workspaces[site.ref] = WorkspaceSite(
-            ref=site.ref,
-            subscription_id=out.get("subscriptionId", site.subscription_id),
-            resource_group=out.get("resourceGroup", site.names.resource_group),
-            name=out.get("name", site.names.workspace),
-            region=out.get("region", site.spec.region),
-            compute=out.get("compute", site.spec.compute.name),
+        workspaces[site.ref] = replace(
+            derived,
+            subscription_id=out.get("subscriptionId", derived.subscription_id),
+            resource_group=out.get("resourceGroup", derived.resource_group),
+            name=out.get("name", derived.name),
+            region=out.get("region", derived.region),
+            compute=out.get("compute", derived.compute),
         )
     return StackTargets(registry, workspaces, source)
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from postdeploy.plan import Plan, offline_plan
-from postdeploy.render import plan_markdown_rows, plan_table
-from postdeploy.schedules import SchedulePreview, schedule_previews, schedules_markdown, schedules_table
+from postdeploy.operations import Plan
+from postdeploy.plan import offline_plan
+from postdeploy.render import plan_markdown_rows, plan_table, schedules_markdown, schedules_table
+from postdeploy.retraining.schedules import SchedulePreview, schedule_previews
 from stacks.model import PlatformConfig
 
 

@@ -51,7 +51,7 @@ def check_retraining_jobs(config: PlatformConfig, project_dir: Path = PROJECT_DI
     """
     if any(ws.retraining for tenant in config.tenants for ws in tenant.workspaces):
         from postdeploy.clients import quiet_sdk_logging
-        from postdeploy.schedules import check_retraining
+        from postdeploy.retraining.schedules import check_retraining
 
         quiet_sdk_logging()  # the SDK announces every experimental class it loads
         check_retraining(config, project_dir)

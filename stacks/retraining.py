@@ -2,7 +2,7 @@
 
 Only the shape is checked here. What needs the pipeline file, the Azure ML SDK or cron parsing
 (parameter names, cron syntax, time zones, recurrence coherence, compute) is checked by
-``postdeploy.schedules.validate_retraining`` before any request is made.
+``postdeploy.retraining.schedules.validate_retraining`` before any request is made.
 """
 
 from __future__ import annotations

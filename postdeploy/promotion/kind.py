@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from postdeploy.catalog import registry_key
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.promotion.copy import PromotionConflict, TargetVersion, conflict_reason, create, target_entity, verify
 from postdeploy.promotion.digest import content_digest, count_files
 from postdeploy.promotion.gate import check_gate, describe_gate
@@ -37,8 +39,7 @@ from postdeploy.promotion.identities import SourceClients
 from postdeploy.promotion.lineage import DIGEST_TAG, FROM_TAG, Lineage, promoting_identity
 from postdeploy.promotion.source import OPERATIONS, RegistryRef, definition, download, image_in_acr, read_version
 from postdeploy.session import Session
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target, registry_asset_uri
+from postdeploy.targets import registry_asset_uri
 from stacks.promotion import Gate, PromotedAsset, Promotion, SourceRegistry
 
 PLURAL = {"model": "models", "data": "data", "environment": "environments", "component": "components"}
@@ -199,14 +200,14 @@ def _ready(spec: PromotionSpec, source: Any | None) -> str | None:
     return None
 
 
-def _inspect(spec: PromotionSpec, session: Session) -> Operation:
+def _inspect(spec: PromotionSpec, session: Session) -> Operation[PromotionSpec, PromotionDetail]:
     source = _source_version(spec, session)
     problem = _ready(spec, source)
     if problem:
-        return operation(spec, PROMOTION, Action.BLOCKED, problem)
+        return PROMOTION.operation(spec, Action.BLOCKED, problem)
     gate = check_gate(spec.gate, spec.kind, source)
     version, existing = _target_version(spec, session)
-    op = operation(spec, PROMOTION, Action.CREATE, "")
+    op = PROMOTION.operation(spec, Action.CREATE, "")
     op = replace(op, provides=(registry_key(spec.kind, spec.name, version),))
     if spec.target_version == "next":
         op = replace(op, subject=f"{op.subject} as {spec.name}:{version}")
@@ -233,9 +234,11 @@ def _inspect(spec: PromotionSpec, session: Session) -> Operation:
 
 
 # --- apply ---------------------------------------------------------------------------------------
-def _execute(op: Operation, session: Session) -> str:
-    spec: PromotionSpec = op.spec
-    detail: PromotionDetail = op.detail
+def _execute(op: Operation[PromotionSpec, PromotionDetail], session: Session) -> str:
+    spec = op.spec
+    detail = op.detail
+    if detail is None:  # inspect always sets it on a create; a plan built otherwise is refused
+        raise ValueError(f"{op}: planned without reading the source; run plan against Azure first")
     target = TargetVersion(spec.kind, spec.name, detail.version)
     where = f"{spec.kind.removesuffix('s')} {_target_phrase(spec, detail.version)}"
     source_client = session.call(lambda: source_clients(session).registry(spec.source))
@@ -277,4 +280,4 @@ def _execute(op: Operation, session: Session) -> str:
             f" ({digest}{files_note})")
 
 
-PROMOTION = Kind("promotion", 5, promotion_specs, _offline, _inspect, _execute)
+PROMOTION: Kind[PromotionSpec, PromotionDetail] = Kind("promotion", 5, promotion_specs, _offline, _inspect, _execute)

@@ -1,7 +1,7 @@
 """What differs between a schedule in a workspace and the one config builds, in words for a plan.
 
 Whether a schedule needs an update is decided by its fingerprint tag alone (see
-``postdeploy.schedules``); this only explains the update. Both sides are compared as request bodies,
+``postdeploy.retraining.schedules``); this only explains the update. Both sides are compared as request bodies,
 after undoing what the service does to names: the SDK sends ``azureml:<name>:<version>`` and the
 compute name, Azure answers with ARM ids. Fields only the service sets (status, ids, timestamps) are
 absent from the body config builds and are not compared.

@@ -7,14 +7,13 @@ bind, which it must bind, and the types and ranges of each.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from azure.ai.ml import load_component
+from postdeploy.catalog import CatalogError, read_component
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,10 @@ def catalog_components(project_dir: Path, files: tuple[str, ...]) -> dict[tuple[
 
 @cache
 def _component(text: str, origin: str, rel: str) -> ComponentSpec | None:
+    # Cached by content: the checks run for every command, the file is read once per content.
     try:
-        component = load_component(io.StringIO(text), relative_origin=origin)
-    except Exception:  # a broken catalog file is reported where the catalog is seeded
+        component = read_component(Path(origin))
+    except CatalogError:  # a broken catalog file is reported where the catalog is seeded
         return None
     return ComponentSpec(
         name=component.name,

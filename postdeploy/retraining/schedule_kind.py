@@ -20,14 +20,14 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.catalog import registry_key
-from postdeploy.plan import Action, Operation, operation
+from postdeploy.context import StackContext
+from postdeploy.kind import Kind
+from postdeploy.operations import Action, Operation, Target
 from postdeploy.retraining.changes import schedule_changes
+from postdeploy.retraining.schedules import CONFIG_FINGERPRINT_TAG, DesiredSchedule, desired_schedules
 from postdeploy.retraining.triggers import describe_trigger
 from postdeploy.retry import http_status
-from postdeploy.schedules import FINGERPRINT_TAG, DesiredSchedule, desired_schedules
 from postdeploy.session import Session
-from postdeploy.spec import Kind, StackContext
-from postdeploy.targets import Target
 
 # After every kind that puts something into the registry (environments 10 ... pulls 50).
 PHASE = 60
@@ -76,7 +76,8 @@ class ScheduleSpec:
 
 def _specs(context: StackContext) -> Iterable[ScheduleSpec]:
     registry = context.targets.registry.name
-    return (ScheduleSpec(desired, registry) for desired in desired_schedules(context.config, context.project_dir))
+    desired = desired_schedules(context.config, context.project_dir, context.topology)
+    return (ScheduleSpec(item, registry) for item in desired)
 
 
 def _offline(spec: ScheduleSpec, provided: frozenset[str] | set[str]) -> tuple[Action, str]:
@@ -99,34 +100,34 @@ def _read(session: Session, spec: ScheduleSpec) -> Any | None:
 
 
 def _update_reason(existing: Any, spec: ScheduleSpec) -> str:
-    if FINGERPRINT_TAG not in (existing.tags or {}):
-        return f"exists without a {FINGERPRINT_TAG} tag (not made from config); update it to match config"
+    if CONFIG_FINGERPRINT_TAG not in (existing.tags or {}):
+        return f"exists without a {CONFIG_FINGERPRINT_TAG} tag (not made from config); update it to match config"
     try:
-        changes = schedule_changes(existing, spec.desired.schedule, ignore_tags=(FINGERPRINT_TAG,))
+        changes = schedule_changes(existing, spec.desired.schedule, ignore_tags=(CONFIG_FINGERPRINT_TAG,))
     except Exception:  # the reason only explains an update the fingerprint already decided
         changes = []
     # Empty when the difference is one the comparison cannot see, e.g. a field the service rewrites.
-    return "config changed: " + ("; ".join(changes) or f"{FINGERPRINT_TAG} differs")
+    return "config changed: " + ("; ".join(changes) or f"{CONFIG_FINGERPRINT_TAG} differs")
 
 
-def _inspect(spec: ScheduleSpec, session: Session) -> Operation:
+def _inspect(spec: ScheduleSpec, session: Session) -> Operation[ScheduleSpec, None]:
     existing = _read(session, spec)
-    if existing is not None and (existing.tags or {}).get(FINGERPRINT_TAG) == spec.desired.fingerprint:
-        return operation(spec, SCHEDULE, Action.SKIP, "in the workspace as configured")
+    if existing is not None and (existing.tags or {}).get(CONFIG_FINGERPRINT_TAG) == spec.desired.fingerprint:
+        return SCHEDULE.operation(spec, Action.SKIP, "in the workspace as configured")
     missing = [
         registry_key(kind, name, version)
         for kind, name, version in spec.desired.registry_assets
         if not session.in_registry_or_planned(kind, name, version, registry_key(kind, name, version))
     ]
     if missing:
-        return operation(spec, SCHEDULE, Action.BLOCKED, spec.missing(missing))
+        return SCHEDULE.operation(spec, Action.BLOCKED, spec.missing(missing))
     if existing is None:
-        return operation(spec, SCHEDULE, Action.CREATE, f"not in the workspace; create: {spec.when}")
-    return operation(spec, SCHEDULE, Action.UPDATE, _update_reason(existing, spec))
+        return SCHEDULE.operation(spec, Action.CREATE, f"not in the workspace; create: {spec.when}")
+    return SCHEDULE.operation(spec, Action.UPDATE, _update_reason(existing, spec))
 
 
-def _execute(op: Operation, session: Session) -> str:
-    spec: ScheduleSpec = op.spec
+def _execute(op: Operation[ScheduleSpec, None], session: Session) -> str:
+    spec = op.spec
     client = session.workspace_client(spec.desired.workspace_ref)
     # A fresh entity per attempt: the SDK rewrites the one it sends.
     session.call(lambda: client.schedules.begin_create_or_update(spec.desired.entity()).result())
@@ -134,4 +135,4 @@ def _execute(op: Operation, session: Session) -> str:
     return f"{done} {spec.desired.name}: {spec.when}"
 
 
-SCHEDULE = Kind("schedule", PHASE, _specs, _offline, _inspect, _execute)
+SCHEDULE: Kind[ScheduleSpec, None] = Kind("schedule", PHASE, _specs, _offline, _inspect, _execute)

@@ -38,6 +38,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from postdeploy.retraining.targets import RetrainingTarget, find_target
 from postdeploy.targets import registry_asset_uri
 from stacks.model import PlatformConfig
+from stacks.topology import Topology
 
 # Tags that tie a shared version to where it came from; the first three identify the source version.
 IDENTITY_TAGS = ("source_tenant", "source_workspace", "source_model")
@@ -188,9 +189,10 @@ def share_back(
     job: str,
     version: str | None = None,
     run_id: str | None = None,
+    topology: Topology | None = None,
 ) -> ShareBackResult:
     """Share the latest (or the given) version the job registered in ``workspace`` ("<tenant>/<ws>")."""
-    target = find_target(cfg, workspace, job)
+    target = find_target(cfg, workspace, job, topology)
     plan = plan_share_back(cfg, target, ws_client, registry_client, version=version, run_id=run_id)
     return apply_share_back(plan, ws_client)
 

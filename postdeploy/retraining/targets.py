@@ -4,28 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from postdeploy.targets import WorkspaceCoordinates
 from stacks.errors import join_path
 from stacks.model import PlatformConfig
 from stacks.retraining import RetrainingJob
-from stacks.topology import Topology, WorkspaceSite
+from stacks.topology import Topology
 
 
 @dataclass(frozen=True)
 class RetrainingTarget:
-    """One retraining job in context: which tenant workspace, which Azure names, where in config."""
+    """One retraining job in context: which tenant workspace (the coordinates post-deploy uses too), where in config."""
 
-    tenant: str
-    workspace_key: str
-    subscription_id: str
-    resource_group: str
-    workspace_name: str
-    workspace_compute: str
+    workspace: WorkspaceCoordinates
     job: RetrainingJob
     path: tuple[str | int, ...]
 
     @property
+    def tenant(self) -> str:
+        return self.workspace.tenant
+
+    @property
+    def workspace_key(self) -> str:
+        return self.workspace.key
+
+    @property
     def workspace_ref(self) -> str:
-        return f"{self.tenant}/{self.workspace_key}"
+        return self.workspace.ref
+
+    @property
+    def subscription_id(self) -> str:
+        return self.workspace.subscription_id
+
+    @property
+    def resource_group(self) -> str:
+        return self.workspace.resource_group
+
+    @property
+    def workspace_name(self) -> str:
+        return self.workspace.name
+
+    @property
+    def workspace_compute(self) -> str:
+        return self.workspace.compute
 
     @property
     def config_path(self) -> str:
@@ -44,34 +64,27 @@ class RetrainingTarget:
         return self.job.schedule_name
 
 
-def retraining_targets(cfg: PlatformConfig) -> tuple[RetrainingTarget, ...]:
-    topology = Topology.of(cfg)
+def retraining_targets(cfg: PlatformConfig, topology: Topology | None = None) -> tuple[RetrainingTarget, ...]:
+    """Every job, in config order; pass the run's ``topology`` when there is one, so it is not derived again."""
+    topology = topology or Topology.of(cfg)
     return tuple(
-        _target(topology.site(f"{tenant.key}/{workspace.key}"), i, w, j, job)
+        RetrainingTarget(
+            workspace=WorkspaceCoordinates.of(topology.site(f"{tenant.key}/{workspace.key}")),
+            job=job,
+            path=("tenants", i, "workspaces", w, "retraining", j),
+        )
         for i, tenant in enumerate(cfg.tenants)
         for w, workspace in enumerate(tenant.workspaces)
         for j, job in enumerate(workspace.retraining)
     )
 
 
-def find_target(cfg: PlatformConfig, workspace_ref: str, job_name: str) -> RetrainingTarget:
+def find_target(cfg: PlatformConfig, workspace_ref: str, job_name: str,
+                topology: Topology | None = None) -> RetrainingTarget:
     """The job ``job_name`` of workspace ``<tenant>/<workspace>``; KeyError naming what exists."""
-    targets = retraining_targets(cfg)
+    targets = retraining_targets(cfg, topology)
     for target in targets:
         if target.workspace_ref == workspace_ref and target.job.name == job_name:
             return target
     known = ", ".join(f"{t.workspace_ref}:{t.job.name}" for t in targets) or "none"
     raise KeyError(f"no retraining job '{job_name}' in workspace '{workspace_ref}'; configured: {known}")
-
-
-def _target(site: WorkspaceSite, i: int, w: int, j: int, job: RetrainingJob) -> RetrainingTarget:
-    return RetrainingTarget(
-        tenant=site.tenant.key,
-        workspace_key=site.spec.key,
-        subscription_id=site.subscription_id,
-        resource_group=site.names.resource_group,
-        workspace_name=site.names.workspace,
-        workspace_compute=site.spec.compute.name,
-        job=job,
-        path=("tenants", i, "workspaces", w, "retraining", j),
-    )

@@ -27,6 +27,7 @@ from postdeploy.retraining.triggers import parse_start_time
 from stacks.errors import Problem
 from stacks.model import PlatformConfig
 from stacks.retraining import Recurrence, Schedule
+from stacks.topology import Topology
 
 # Azure ML evaluates cron with NCrontab: five fields of numbers, month and day names, '*', ',',
 # '-' and '/'. croniter accepts more (L, #, W, seconds), which the service would reject.
@@ -40,10 +41,10 @@ _CRON_HELP = (
 _SCHEDULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 
 
-def validate_retraining(cfg: PlatformConfig, project_dir: Path) -> list[Problem]:
+def validate_retraining(cfg: PlatformConfig, project_dir: Path, topology: Topology | None = None) -> list[Problem]:
     components = catalog_components(project_dir, cfg.catalog.components)
     problems: list[Problem] = []
-    for target in retraining_targets(cfg):
+    for target in retraining_targets(cfg, topology):
         problems.extend(_job(cfg, project_dir, components, target))
     return problems
 

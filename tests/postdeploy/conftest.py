@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from marshmallow.warnings import Marshmallow4Warning
 
-from postdeploy.apply import ApplyResult, apply_plan
+from postdeploy.apply import apply_plan
 from postdeploy.clients import ClientFactory
-from postdeploy.plan import Plan, inspect_plan
+from postdeploy.context import StackContext, stack_context
+from postdeploy.operations import ApplyResult, Plan
+from postdeploy.plan import inspect_plan
 from postdeploy.retry import RetryPolicy
 from postdeploy.session import Session
-from postdeploy.spec import StackContext, stack_context
 from stacks.load import load_stack_file
 from stacks.model import PlatformConfig
 from tests.fakeml import FakeAzureML, FakeCredential, FakeRegistry, FakeWorkspace

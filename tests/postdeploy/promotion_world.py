@@ -15,11 +15,11 @@ from azure.ai.ml import MLClient, load_component, load_environment
 
 from postdeploy.apply import ApplyResult, apply_plan
 from postdeploy.clients import ClientFactory
+from postdeploy.context import StackContext, stack_context
 from postdeploy.plan import Plan, inspect_plan
 from postdeploy.promotion.identities import SourceClients
 from postdeploy.retry import RetryPolicy
 from postdeploy.session import Session
-from postdeploy.spec import StackContext, stack_context
 from stacks.load import load_stack_file
 from tests.fakeml import FakeAzureML, FakeRegistry
 from tests.fakeml.tenants import EntraTenants, TenantCall, TenantCredential

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from postdeploy.plan import Action
+from postdeploy.context import stack_context
+from postdeploy.operations import Action
 from postdeploy.push import MODEL_TAG, RETIRE_TAG
-from postdeploy.spec import stack_context
 from stacks.load import parse_config, raw_from_stack_file
 from tests.fakeml import Fault, RecordedRequest
 from tests.postdeploy.conftest import FIXTURES, MODEL_PATH, World, build_world
@@ -129,7 +129,7 @@ def test_a_new_model_version_rolls_out_a_new_deployment_then_removes_the_old(wor
                                     {"modelType": "mlflow_model", "modelUri": MODEL_PATH + "v2/"})
     _config_with(world, _bump_model_to_2)
     plan = world.plan()
-    pushes = [op for op in plan.operations if op.kind == "push"]
+    pushes = [op for op in plan.operations if op.kind.name == "push"]
     assert {op.action for op in pushes} == {Action.UPDATE}
     world.fake.clear_requests()
 
@@ -167,7 +167,7 @@ def test_a_rollout_whose_cleanup_failed_is_finished_by_the_next_run(world: World
     assert t2.child("onlineEndpoints", "credit-online")["properties"]["traffic"] == {"credit-default-v2": 100}
 
     plan = world.plan()
-    (push,) = [op for op in plan.changes if op.kind == "push"]
+    (push,) = [op for op in plan.changes if op.kind.name == "push"]
     assert push.action is Action.UPDATE and "credit-default-v1" in push.reason
 
     world.fake.clear_faults()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from postdeploy.catalog import FINGERPRINT_TAG, CatalogError, environment_uri, load_catalog
+from postdeploy.catalog import CONTENT_FINGERPRINT_TAG, CatalogError, environment_uri, load_catalog
 from postdeploy.targets import RegistrySite
 from stacks.load import load_stack_file
 from stacks.model import PlatformConfig
@@ -45,7 +45,7 @@ def test_catalog_entities_carry_the_registry_uri_and_a_stable_fingerprint(cfg: P
     assert train.requires == score.requires == ("registry:environments/base-env/1",)
     entity = score.entity()
     assert entity.environment == "azureml://registries/mlreg-test/environments/base-env/versions/1"
-    assert entity.tags[FINGERPRINT_TAG] == score.fingerprint
+    assert entity.tags[CONTENT_FINGERPRINT_TAG] == score.fingerprint
     assert load_catalog(cfg, REGISTRY, FIXTURES) == catalog  # same files, same fingerprints
     assert env.fingerprint != train.fingerprint
 

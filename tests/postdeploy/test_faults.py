@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from postdeploy.apply import apply_plan
-from postdeploy.plan import Action, inspect_plan
-from postdeploy.spec import stack_context
+from postdeploy.context import stack_context
+from postdeploy.operations import Action
+from postdeploy.plan import inspect_plan
 from stacks.load import load_stack_file
 from tests.fakeml import Fault
 from tests.postdeploy.conftest import FIXTURES, World, build_world
@@ -49,7 +50,7 @@ def test_retries_give_up_after_the_attempt_budget_with_the_cause(world: World) -
                             method="PUT", path_contains="/onlineEndpoints", times=None))
     result = world.apply()
     (failure,) = result.failures
-    assert failure.operation.kind == "push" and failure.operation.target.name == "tenant2/ws1"
+    assert failure.operation.kind.name == "push" and failure.operation.target.name == "tenant2/ws1"
     assert failure.message == "503 ServiceUnavailable: front end restarting"
     assert len(world.fake.find("PUT", f"{T2}onlineEndpoints")) == 6  # RetryPolicy.attempts, then no more
 
@@ -58,10 +59,10 @@ def test_403_in_one_workspace_fails_only_that_workspace(world: World) -> None:
     world.fake.inject(Fault.forbidden(T2, method="PUT"))
     result = world.apply()
     assert result.exit_code == 1
-    failed = {(o.operation.kind, o.operation.target.name) for o in result.failures}
+    failed = {(o.operation.kind.name, o.operation.target.name) for o in result.failures}
     assert failed == {("push", "tenant2/ws1"), ("pull", "tenant2/ws1")}
     assert all(o.message.startswith("403 AuthorizationFailed") for o in result.failures)
-    done = {(o.operation.kind, o.operation.target.name) for o in result.done}
+    done = {(o.operation.kind.name, o.operation.target.name) for o in result.done}
     assert ("push", "tenant3/ws1") in done and ("pull", "tenant3/ws1") in done
     assert ("share", "mlreg-test") in done and ("component", "mlreg-test") in done
     assert world.workspace("tenant3/ws1").child("batchEndpoints", "credit-batch") is not None
@@ -95,7 +96,7 @@ def test_changed_content_under_an_existing_version_asks_for_a_version_bump(world
 
     plan = world.plan()
     (blocked,) = plan.blocked
-    assert blocked.kind == "environment" and blocked.subject == "base-env:1"
+    assert blocked.kind.name == "environment" and blocked.subject == "base-env:1"
     assert "already exists in registry mlreg-test with different content" in blocked.reason
     assert "bump 'version' in catalog/environments/base.yml" in blocked.reason
 
@@ -118,9 +119,9 @@ def test_a_version_created_elsewhere_between_plan_and_apply_is_a_conflict(contex
         "properties": {"image": "other:latest", "tags": {}}, "systemData": {"createdAt": "2025"},
     }
     result = apply_plan(plan, session)
-    env = next(o for o in result.outcomes if o.operation.kind == "environment")
+    env = next(o for o in result.outcomes if o.operation.kind.name == "environment")
     assert env.status == "failed" and "different content" in env.message and "bump 'version'" in env.message
     assert statuses(world, "PUT", "/registries/mlreg-test/environments/base-env/versions/1") == [409]
     # The components that need it were not attempted.
-    components = [o for o in result.outcomes if o.operation.kind == "component"]
+    components = [o for o in result.outcomes if o.operation.kind.name == "component"]
     assert components and all(o.message.startswith("not attempted") for o in components)

@@ -39,7 +39,7 @@ def promotions(plan_or_result: object) -> dict[str, object]:
     found = {}
     for item in items:
         op = getattr(item, "operation", item)
-        if op.kind == "promotion":
+        if op.kind.name == "promotion":
             found[op.subject.split(" from ")[0]] = item
     return found
 
@@ -70,13 +70,13 @@ def test_offline_plan_shows_each_promotion_as_create_with_source_gate_and_target
 
 def test_the_prod_stack_promotes_the_dev_story_and_nothing_waits_in_vain() -> None:
     plan = offline_plan(load_stack_file("prod"))
-    ops = {op.subject: op for op in plan.operations if op.kind == "promotion"}
+    ops = {op.subject: op for op in plan.operations if op.kind.name == "promotion"}
     assert sorted(ops) == ["component train_tabular:1 from mlreg-dev", "environment sklearn-env:1 from mlreg-dev",
                            "model credit-card-default:2 from mlreg-dev"]
     assert "gate stage Production, tag approved-for=prod" in ops["model credit-card-default:2 from mlreg-dev"].reason
     assert not plan.blocked
     phases = [op.phase for op in plan.operations]
-    assert phases == sorted(phases) and plan.operations[0].kind == "promotion"
+    assert phases == sorted(phases) and plan.operations[0].kind.name == "promotion"
 
 
 def test_apply_copies_environment_and_component_with_lineage_digest_and_rewritten_environment(
@@ -322,7 +322,7 @@ def test_target_version_next_takes_the_next_free_number_and_finds_it_again_by_li
 
     import yaml
 
-    from postdeploy.spec import stack_context
+    from postdeploy.context import stack_context
     from tests.postdeploy.promotion_world import TwoTenants
 
     shutil.copytree(PROMOTE, tmp_path, dirs_exist_ok=True)
@@ -344,7 +344,7 @@ def test_target_version_next_takes_the_next_free_number_and_finds_it_again_by_li
     offline = promotions(offline_plan(world.context.config, tmp_path))
     assert "as the next free version in registry mlreg-target" in offline[ENV].reason
     plan = world.plan()
-    ops = {op.subject: op for op in plan.operations if op.kind == "promotion"}
+    ops = {op.subject: op for op in plan.operations if op.kind.name == "promotion"}
     env = ops[f"{ENV} from {SOURCE_REGISTRY} as base-env:2"]
     assert env.action is Action.CREATE and env.provides == ("registry:environments/base-env/2",)
     component = ops[f"{COMPONENT} from {SOURCE_REGISTRY} as train_model:1"]

@@ -18,10 +18,12 @@ from typer.testing import CliRunner
 
 from postdeploy.cli import app
 from postdeploy.clients import ClientFactory
-from postdeploy.plan import Action, offline_plan
+from postdeploy.context import stack_context
+from postdeploy.operations import Action
+from postdeploy.plan import offline_plan
+from postdeploy.render import schedules_markdown
+from postdeploy.retraining.schedules import schedule_previews
 from postdeploy.retry import RetryPolicy
-from postdeploy.schedules import schedule_previews, schedules_markdown
-from postdeploy.spec import stack_context
 from stacks.load import PROJECT_DIR, load_stack_file, parse_config
 from tests.fakeml import FakeAzureML, FakeCredential, Fault, RecordedRequest
 
@@ -310,7 +312,7 @@ def test_offline_a_schedule_whose_base_model_nothing_provides_is_blocked() -> No
     without_the_base_model(raw)
     config = {key.removeprefix("ml-tenancy:"): value for key, value in raw["config"].items()}
     plan = offline_plan(parse_config(config, environment="dev"))
-    schedules = {op.subject: op for op in plan.operations if op.kind == "schedule"}
+    schedules = {op.subject: op for op in plan.operations if op.kind.name == "schedule"}
     assert schedules["retrain-weekly-credit"].action is Action.CREATE
     blocked = schedules["retrain-nightly-finetune"]
     assert blocked.action is Action.BLOCKED

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postdeploy.retraining.next_runs import next_runs
+from postdeploy.retraining.schedules import schedule_previews
 from postdeploy.retraining.timezones import AZURE_TIME_ZONES
-from postdeploy.schedules import schedule_previews
 from stacks.retraining import Schedule
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from postdeploy.retraining.pipeline import PLATFORM_INPUTS, PipelineLoadError, load_pipeline, pipeline_spec
-from postdeploy.schedules import validate_retraining
+from postdeploy.retraining.schedules import validate_retraining
 from stacks.load import PROJECT_DIR
 from tests.retraining.conftest import TENANT1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postdeploy.schedules import desired_schedules
+from postdeploy.retraining.schedules import desired_schedules
 from tests.retraining.conftest import TENANT1
 from tests.retraining.fake_service import fake_for, workspace_client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from postdeploy.retraining.schedules import desired_schedules, schedule_previews, validate_retraining
 from postdeploy.retraining.timezones import AZURE_TIME_ZONES, zone_info
-from postdeploy.schedules import desired_schedules, schedule_previews, validate_retraining
 from stacks.errors import ConfigError
 from tests.retraining.conftest import TENANT1, TENANT4
 

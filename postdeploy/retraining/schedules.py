@@ -4,7 +4,8 @@ Each retraining block of a workspace becomes one ``JobSchedule`` named ``retrain
 that workspace. Its job is the block's pipeline template with the registry's component ids, the
 tenant's data asset, the block's parameters and the workspace's compute cluster. Nothing here
 sends a request: the reconciler (``postdeploy.retraining.schedule_kind``) creates the schedules with
-``ml_client.schedules.begin_create_or_update(desired.entity())``.
+``ml_client.schedules.begin_create_or_update(desired.entity())``. Rendering lives with the other
+renderers, in ``postdeploy.render``.
 
     problems = validate_retraining(cfg)            # [] or Problems with config paths
     check_retraining(cfg)                          # the same, raised as one ConfigError
@@ -16,21 +17,20 @@ Every schedule carries the tag ``config-fingerprint``: a hash of what config ask
 answers with ARM ids where config has names, so comparing bodies is fragile; comparing the tag of
 the schedule Azure has with ``DesiredSchedule.fingerprint`` tells whether an update is needed.
 
-``schedules_table(previews)`` and ``schedules_markdown(previews)`` render the previews for the
-terminal and for Markdown reports (the post-deploy plan, a preview's review.md).
+``postdeploy.render.schedules_table(previews)`` and ``schedules_markdown(previews)`` render the
+previews for the terminal and for Markdown reports (the post-deploy plan, a preview's review.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from azure.ai.ml.entities import JobSchedule
-from rich.table import Table
 
 from postdeploy.retraining.build import build_job_schedule
 from postdeploy.retraining.next_runs import next_runs
@@ -41,19 +41,18 @@ from postdeploy.retraining.validate import validate_retraining as _validate
 from stacks.errors import ConfigError, Problem
 from stacks.load import PROJECT_DIR
 from stacks.model import PlatformConfig
+from stacks.topology import Topology
 
-FINGERPRINT_TAG = "config-fingerprint"
-_RUN_FORMAT = "%Y-%m-%d %H:%M %Z"
+CONFIG_FINGERPRINT_TAG = "config-fingerprint"
+RUN_FORMAT = "%Y-%m-%d %H:%M %Z"
 
 __all__ = [
-    "FINGERPRINT_TAG",
+    "CONFIG_FINGERPRINT_TAG",
     "DesiredSchedule",
     "SchedulePreview",
     "check_retraining",
     "desired_schedules",
     "schedule_previews",
-    "schedules_markdown",
-    "schedules_table",
     "validate_retraining",
 ]
 
@@ -96,7 +95,7 @@ class DesiredSchedule:
 
     @property
     def fingerprint(self) -> str:
-        return self.schedule.tags[FINGERPRINT_TAG]
+        return self.schedule.tags[CONFIG_FINGERPRINT_TAG]
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ class SchedulePreview:
     HEADERS = ("workspace", "schedule", "trigger", "time zone", "next runs", "enabled", "share-back")
 
     def next_runs_text(self) -> str:
-        return ", ".join(run.strftime(_RUN_FORMAT) for run in self.next_runs)
+        return ", ".join(run.strftime(RUN_FORMAT) for run in self.next_runs)
 
     def row(self) -> tuple[str, ...]:
         """The cells of a plan table, in the order of ``HEADERS``."""
@@ -129,24 +128,29 @@ class SchedulePreview:
         )
 
 
-def validate_retraining(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> list[Problem]:
+def validate_retraining(
+    cfg: PlatformConfig, project_dir: Path = PROJECT_DIR, topology: Topology | None = None
+) -> list[Problem]:
     """Every problem of every retraining job, offline: pipeline, parameters, schedule, compute."""
-    return sorted(_validate(cfg, project_dir))
+    return sorted(_validate(cfg, project_dir, topology))
 
 
-def check_retraining(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> None:
+def check_retraining(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR, topology: Topology | None = None) -> None:
     """Raise ConfigError listing every retraining problem with its config path; nothing when valid."""
-    problems = validate_retraining(cfg, project_dir)
+    problems = validate_retraining(cfg, project_dir, topology)
     if problems:
         raise ConfigError(problems, "retraining config")
 
 
-def _checked(cfg: PlatformConfig, project_dir: Path) -> tuple[RetrainingTarget, ...]:
-    check_retraining(cfg, project_dir)
-    return retraining_targets(cfg)
+def _checked(cfg: PlatformConfig, project_dir: Path, topology: Topology | None) -> tuple[RetrainingTarget, ...]:
+    topology = topology or Topology.of(cfg)
+    check_retraining(cfg, project_dir, topology)
+    return retraining_targets(cfg, topology)
 
 
-def desired_schedules(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> tuple[DesiredSchedule, ...]:
+def desired_schedules(
+    cfg: PlatformConfig, project_dir: Path = PROJECT_DIR, topology: Topology | None = None
+) -> tuple[DesiredSchedule, ...]:
     """One JobSchedule per retraining job; raises ConfigError with every problem if any job is invalid."""
     return tuple(
         DesiredSchedule(
@@ -155,7 +159,7 @@ def desired_schedules(cfg: PlatformConfig, project_dir: Path = PROJECT_DIR) -> t
             registry_assets=_registry_assets(cfg, project_dir, target),
             build=lambda target=target: _job_schedule(cfg, project_dir, target),
         )
-        for target in _checked(cfg, project_dir)
+        for target in _checked(cfg, project_dir, topology)
     )
 
 
@@ -166,7 +170,7 @@ def _job_schedule(cfg: PlatformConfig, project_dir: Path, target: RetrainingTarg
 def _fingerprinted(schedule: JobSchedule) -> JobSchedule:
     # The body as config builds it, before the SDK resolves names to ARM ids: stable across runs.
     body = json.dumps(schedule._to_rest_object().as_dict(), sort_keys=True, default=str)
-    schedule.tags = {**schedule.tags, FINGERPRINT_TAG: hashlib.sha256(body.encode()).hexdigest()[:16]}
+    schedule.tags = {**schedule.tags, CONFIG_FINGERPRINT_TAG: hashlib.sha256(body.encode()).hexdigest()[:16]}
     return schedule
 
 
@@ -181,11 +185,12 @@ def _registry_assets(
 
 
 def schedule_previews(
-    cfg: PlatformConfig, now: datetime, project_dir: Path = PROJECT_DIR, runs: int = 3
+    cfg: PlatformConfig, now: datetime, project_dir: Path = PROJECT_DIR, runs: int = 3,
+    topology: Topology | None = None,
 ) -> tuple[SchedulePreview, ...]:
     """Plan rows with the next ``runs`` run times after ``now`` (aware) in each schedule's time zone."""
     rows = []
-    for target in _checked(cfg, project_dir):
+    for target in _checked(cfg, project_dir, topology):
         job = target.job
         rows.append(
             SchedulePreview(
@@ -204,51 +209,3 @@ def schedule_previews(
             )
         )
     return tuple(rows)
-
-
-# --- rendering -------------------------------------------------------------------------------------
-_NEXT_RUNS = SchedulePreview.HEADERS.index("next runs")
-
-
-def _ordered(previews: Iterable[SchedulePreview]) -> list[SchedulePreview]:
-    return sorted(previews, key=lambda p: (p.workspace_ref, p.schedule_name))
-
-
-def schedules_table(previews: Iterable[SchedulePreview]) -> Table:
-    """Every schedule per workspace, with its next runs one per line."""
-    rows = _ordered(previews)
-    runs = max((len(p.next_runs) for p in rows), default=0)
-    table = Table(title="retraining schedules", caption=f"next {runs} runs, in each schedule's time zone")
-    for header in SchedulePreview.HEADERS:
-        table.add_column(header, overflow="fold")
-    for preview in rows:
-        cells = list(preview.row())
-        cells[_NEXT_RUNS] = "\n".join(run.strftime(_RUN_FORMAT) for run in preview.next_runs)
-        table.add_row(*cells)
-    return table
-
-
-def schedules_markdown(previews: Iterable[SchedulePreview]) -> str:
-    """A titled Markdown table of every schedule; empty when there are none, so callers can leave it out."""
-    rows = _ordered(previews)
-    if not rows:
-        return ""
-    runs = max(len(p.next_runs) for p in rows)
-    lines = [
-        f"**Retraining schedules** (next {runs} runs, in each schedule's time zone)",
-        "",
-        "| " + " | ".join(SchedulePreview.HEADERS) + " |",
-        "|" + "---|" * len(SchedulePreview.HEADERS),
-    ]
-    for preview in rows:
-        cells = [_markdown_cell(cell) for cell in preview.row()]
-        cells[_NEXT_RUNS] = "<br>".join(run.strftime(_RUN_FORMAT) for run in preview.next_runs)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_cell(text: str) -> str:
-    # Cron fields are full of '*', which Markdown would read as emphasis; '|' would end the cell.
-    for char in ("\\", "|", "*", "_", "`"):
-        text = text.replace(char, "\\" + char)
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
