@@ -58,7 +58,8 @@ def _error(status: int, code: str, message: str, *, head: bool = False) -> BlobR
     headers = {"x-ms-error-code": code, "Content-Type": "application/xml"}
     if head:
         return BlobReply(status, b"", headers)
-    body = f'<?xml version="1.0" encoding="utf-8"?><Error><Code>{code}</Code><Message>{escape(message)}</Message></Error>'
+    body = (f'<?xml version="1.0" encoding="utf-8"?><Error><Code>{code}</Code>'
+            f"<Message>{escape(message)}</Message></Error>")
     return BlobReply(status, body.encode(), headers)
 
 
