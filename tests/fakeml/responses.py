@@ -18,7 +18,7 @@ from azure.core.rest._http_response_impl import HttpResponseImpl
 from azure.core.utils import CaseInsensitiveDict
 
 REASONS = {
-    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
     403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
     500: "Internal Server Error", 503: "Service Unavailable",
 }
@@ -63,6 +63,13 @@ def build_response(
 ) -> Any:
     content = b"" if body is None else json.dumps(body).encode()
     all_headers = CaseInsensitiveDict({"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    cls = _RestResponse if isinstance(request, RestHttpRequest) else _LegacyResponse
+    return cls(request, status, all_headers, content)
+
+
+def build_raw_response(request: Any, status: int, content: bytes, headers: Mapping[str, str]) -> Any:
+    """A response with a body as given (storage speaks XML and bytes, not JSON)."""
+    all_headers = CaseInsensitiveDict(dict(headers))
     cls = _RestResponse if isinstance(request, RestHttpRequest) else _LegacyResponse
     return cls(request, status, all_headers, content)
 

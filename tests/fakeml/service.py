@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakeml.blobs import BlobService
 from tests.fakeml.records import MFE_PREFIX
 from tests.fakeml.responses import error_body
 from tests.fakeml.state import ARM_PROVIDER, VERSIONED_KINDS, FakeRegistry, FakeWorkspace, system_data
@@ -76,6 +77,7 @@ class Service:
         self.lock = threading.RLock()
         self.registries: dict[str, FakeRegistry] = {}
         self.workspaces: dict[tuple[str, str, str], FakeWorkspace] = {}
+        self.blobs = BlobService()
 
     # --- lookups -------------------------------------------------------------------------------
     def registry(self, name: str) -> FakeRegistry | None:
@@ -140,17 +142,37 @@ class Service:
         if len(rest) == 4 and rest[0].lower() == "datarefs" and method == "POST":
             return Reply(200, {"blobReferenceForConsumption": {
                 "blobUri": body.get("blobUri"), "credential": {"credentialType": "NoCredentials"}}})
+        if len(rest) == 4 and rest[0].lower() == "codes" and method == "PUT":
+            problem = self._check_code_upload(reg, rest[1], rest[3], body)
+            if problem:
+                return problem
         if rest and rest[0].lower() in VERSIONED_KINDS:
             return self._versioned(reg, reg.assets, reg.asset_id, method, rest, query, body, immutable=True)
         return _not_found("/".join(rest))
+
+    def _check_code_upload(self, reg: FakeRegistry, name: str, version: str, body: Any) -> Reply | None:
+        """A registry code version must point inside the container its ``tempdatarefs`` SAS was issued
+        for, at blobs that were uploaded there."""
+        uri = str(((body or {}).get("properties") or {}).get("codeUri") or "")
+        issued = reg.uploads.get((name.lower(), version))
+        if issued is None:
+            return _bad_request("UserError", f"code {name}:{version}: no temporary data reference was issued")
+        if not (uri == issued or uri.startswith(issued + "/")) or not self.blobs.exists_under(uri):
+            return _bad_request("UserError", f"code {name}:{version}: codeUri {uri!r} is not an upload under {issued}")
+        return None
 
     def _temporary_reference(self, reg: FakeRegistry, name: str, version: str) -> Reply:
         kinds = [kind for kind in VERSIONED_KINDS if (kind, name.lower(), version) in reg.assets]
         if kinds:
             return Reply(409, error_body("Conflict", f"Asset {name}:{version} already exists"))
-        blob = f"https://{reg.name.replace('-', '')}st.blob.core.windows.net/{uuid.uuid4().hex}/{name}/{version}"
+        # A container of the registry's storage account of its own, signed for this upload only.
+        container = f"{uuid.uuid4()}-{name.lower()}-{version}"[:63]
+        sas = self.blobs.issue(reg.storage_account, container)
+        blob = f"https://{reg.storage_account}.blob.core.windows.net/{container}"
+        reg.uploads[(name.lower(), version)] = blob
         return Reply(200, {"blobReferenceForConsumption": {
-            "blobUri": blob, "credential": {"credentialType": "SAS", "sasUri": f"{blob}?sig=fake"}}})
+            "blobUri": blob, "storageAccountArmId": reg.storage_account_id,
+            "credential": {"credentialType": "SAS", "sasUri": f"{blob}?{sas}"}}})
 
     def _import(self, reg: FakeRegistry, body: Any) -> Reply:
         props = (body or {}).get("properties", {})

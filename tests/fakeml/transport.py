@@ -31,17 +31,25 @@ from typing import Any
 from azure.core.exceptions import ServiceRequestError, ServiceResponseTimeoutError
 from azure.core.pipeline.transport import HttpTransport
 
+from tests.fakeml.blobs import BLOB_HOST_SUFFIX
 from tests.fakeml.faults import Fault
 from tests.fakeml.records import RecordedRequest, split_url
-from tests.fakeml.responses import build_response, error_body
+from tests.fakeml.responses import build_raw_response, build_response, error_body
 from tests.fakeml.service import Service
 from tests.fakeml.state import FakeRegistry, FakeWorkspace
 
 
-def _body_of(request: Any) -> Any:
+def _raw_body(request: Any) -> Any:
     raw = getattr(request, "content", None)
     if raw is None:
         raw = getattr(request, "data", None)
+    if hasattr(raw, "read"):  # a file the storage client streams
+        raw = raw.read()
+    return raw
+
+
+def _body_of(request: Any) -> Any:
+    raw = _raw_body(request)
     if raw is None or raw == b"" or raw == "":
         return None
     if isinstance(raw, (bytes, bytearray)):
@@ -82,6 +90,8 @@ class FakeAzureML(HttpTransport):
             time.sleep(self.latency)
         host, path, query = split_url(request.url)
         method = request.method.upper()
+        if host.endswith(BLOB_HOST_SUFFIX):
+            return self._send_blob(request, method, host, path, query)
         body = _body_of(request)
         fault = self._take_fault(method, path)
         if fault is not None and fault.kind != "status":
@@ -96,6 +106,21 @@ class FakeAzureML(HttpTransport):
         reply = self.service.handle(method, path, query, body)
         self._record(RecordedRequest(method, request.url, host, path, query, body, reply.status))
         return build_response(request, reply.status, reply.body, reply.headers)
+
+    def _send_blob(self, request: Any, method: str, host: str, path: str, query: dict[str, str]) -> Any:
+        raw = _raw_body(request) or b""
+        content = raw.encode() if isinstance(raw, str) else bytes(raw)
+        fault = self._take_fault(method, path)
+        if fault is not None and fault.kind == "connection":
+            self._record(RecordedRequest(method, request.url, host, path, query, content, 0))
+            raise ServiceRequestError(f"injected connection error on {method} {path}")
+        if fault is not None and fault.kind == "status":
+            self._record(RecordedRequest(method, request.url, host, path, query, content, fault.status))
+            return build_raw_response(request, fault.status, b"", {"x-ms-error-code": fault.code})
+        reply = self.service.blobs.handle(method, host, path, query, request.headers, content)
+        self._record(RecordedRequest(method, request.url, host, path, query, content, reply.status,
+                                     dict(request.headers)))
+        return build_raw_response(request, reply.status, reply.content, reply.headers)
 
     # --- state ----------------------------------------------------------------------------------
     def add_registry(
