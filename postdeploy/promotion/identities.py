@@ -95,6 +95,10 @@ class SourceClients:
                 self._factories[tenant_id] = ClientFactory(self._credential_for(tenant_id), **self._options)
             return self._factories[tenant_id]
 
+    def credential(self, tenant_id: str) -> TokenCredential:
+        """The source tenant's credential, for storage reads the registry leaves to one's own identity."""
+        return self.factory(tenant_id).credential
+
     def registry(self, source: SourceRegistry) -> MLClient:
         site = RegistrySite(source.registry, source.subscription_id, source.resource_group)
         return self.factory(source.entra_tenant_id).registry(site)

@@ -179,10 +179,13 @@ def _environment_of(spec: PromotionSpec, component: Any, session: Session) -> tu
                         f"promotion of this stack copies to {spec.registry}; promote that environment too")
 
 
-def _source_digest(spec: PromotionSpec, client: Any, source: Any) -> str:
+def _source_digest(spec: PromotionSpec, session: Session, source: Any) -> str:
+    sources = source_clients(session)
+    client = sources.registry(spec.source)
     ref = RegistryRef.parse(str(source.environment or "")) if spec.kind == "components" else None
     with tempfile.TemporaryDirectory(prefix="mlt-promote-") as folder:
-        files = download(client, spec.kind, source, spec.name, spec.version, Path(folder))
+        files = download(client, spec.kind, source, spec.name, spec.version, Path(folder),
+                         sources.credential(spec.source.entra_tenant_id))
         return content_digest(definition(spec.kind, source, ref), files)
 
 
@@ -225,8 +228,7 @@ def _inspect(spec: PromotionSpec, session: Session) -> Operation[PromotionSpec, 
         if tags.get(FROM_TAG) != spec.source_uri:
             return replace(op, action=Action.BLOCKED, reason=conflict_reason(where, tags, spec.source_uri, None))
         # Ours by lineage; the digest proves the content is still what the source holds.
-        client = session.call(lambda: source_clients(session).registry(spec.source))
-        digest = session.call(lambda: _source_digest(spec, client, source))
+        digest = session.call(lambda: _source_digest(spec, session, source))
         if tags.get(DIGEST_TAG) != digest:
             return replace(op, action=Action.BLOCKED, reason=conflict_reason(where, tags, spec.source_uri, digest))
         return replace(op, action=Action.SKIP, reason=f"promoted already from {spec.where} ({digest})", detail=detail)
@@ -249,8 +251,9 @@ def _execute(op: Operation[PromotionSpec, PromotionDetail], session: Session) ->
         raise SourceUnavailable(problem)
     env_ref = RegistryRef.parse(str(source.environment or "")) if spec.kind == "components" else None
     with tempfile.TemporaryDirectory(prefix="mlt-promote-") as folder:
+        source_credential = source_clients(session).credential(spec.source.entra_tenant_id)
         files = session.call(lambda: download(source_client, spec.kind, source, spec.name, spec.version,
-                                              Path(folder) / "download"))
+                                              Path(folder) / "download", source_credential))
         digest = content_digest(definition(spec.kind, source, env_ref), files)
         files_note = f", {count_files(files)} file(s)" if files is not None else ""
         lineage = Lineage(

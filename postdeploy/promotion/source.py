@@ -69,18 +69,21 @@ def definition(kind: str, entity: Any, environment: RegistryRef | None = None) -
     return {"kind": kind, **kept}
 
 
-def download(client: MLClient, kind: str, entity: Any, name: str, version: str, into: Path) -> Path | None:
-    """Download the version's files into ``into``; returns where they are (None: the asset has no files)."""
-    if kind == "models":
-        client.models.download(name=name, version=version, download_path=into)
-        return _only_child(into)
-    if kind == "data":
-        return _download_blobs(client.data, "data", name, version, str(entity.path), into / name)
+def download(client: MLClient, kind: str, entity: Any, name: str, version: str, into: Path,
+             credential: Any = None) -> Path | None:
+    """Download the version's files into ``into``; returns where they are (None: the asset has no files).
+
+    ``credential`` is the source side's: used on storage only when the registry answers
+    ``NoCredentials`` instead of a SAS (see ``blob_reference``).
+    """
+    if kind in ("models", "data"):
+        return _download_blobs(getattr(client, OPERATIONS[kind]), kind, name, version, str(entity.path),
+                               into / name, credential)
     if kind == "environments":
         build = getattr(entity, "build", None)
         if build is None or not getattr(build, "path", None):
             return None  # image and conda file only: the definition is the whole content
-        return _download_blobs(client.environments, "environments", name, version, str(build.path), into / "build")
+        return _download_blobs(client.environments, kind, name, version, str(build.path), into / "build", credential)
     code = getattr(entity, "code", None)
     if not code:
         return None
@@ -88,30 +91,64 @@ def download(client: MLClient, kind: str, entity: Any, name: str, version: str, 
     if ref is None:
         raise ValueError(f"component {name}:{version}: code {code} is not a registry code asset")
     code_asset = client._code.get(name=ref.name, version=ref.version)  # no public accessor for registry codes
-    return _download_blobs(client._code, "codes", ref.name, ref.version, str(code_asset.path), into / "code")
+    return _download_blobs(client._code, "codes", ref.name, ref.version, str(code_asset.path), into / "code",
+                           credential)
 
 
-def _download_blobs(operations: Any, asset_type: str, name: str, version: str, uri: str, into: Path) -> Path:
-    """What ``ModelOperations.download`` does for a registry model, for the other asset types.
+@dataclass(frozen=True)
+class BlobReference:
+    """Where a registry version's blobs are, and how to read them."""
 
-    azure-ai-ml downloads registry models only; data, build contexts and component code take the
-    same route: a read SAS from the registry's ``datarefs`` action, then a blob download.
+    url: str  # a SAS URL, or the plain blob URL
+    sas: bool
+
+
+def blob_reference(operations: Any, asset_type: str, name: str, version: str, uri: str) -> BlobReference:
+    """Ask the registry how to read a version's blobs: ``POST .../datarefs/{name}/versions/{version}``.
+
+    The request is the one azure-ai-ml sends for registry model downloads. The answer's credential is
+    ``SAS`` (a ``sasUri``) or ``NoCredentials`` (read with one's own identity); the SDK's helper
+    handles only the first, and the service's choice is not documented, so both are handled here.
     """
-    from azure.ai.ml._utils._registry_utils import get_storage_details_for_registry_assets
-    from azure.ai.ml._utils._storage_utils import get_ds_name_and_path_prefix, get_storage_client
+    from azure.ai.ml._utils._registry_utils import REGISTRY_DATAPLANE_API_VERSION
+    from azure.core.rest import HttpRequest
 
-    registry = operations._operation_scope.registry_name
-    _, prefix = get_ds_name_and_path_prefix(uri, registry)
-    sas_uri, _auth = get_storage_details_for_registry_assets(
-        service_client=operations._registry_service_client, asset_type=asset_type, asset_name=name,
-        asset_version=version, reg_name=registry, rg_name=operations._operation_scope.resource_group_name, uri=uri,
+    scope = operations._operation_scope
+    registry = scope.registry_name
+    request = HttpRequest(
+        "POST",
+        f"/subscriptions/{scope.subscription_id}/resourceGroups/{scope.resource_group_name}"
+        f"/providers/Microsoft.MachineLearningServices/registries/{registry}/datarefs/{name}/versions/{version}",
+        params={"api-version": REGISTRY_DATAPLANE_API_VERSION},
+        headers={"Accept": "application/json"},
+        json={"assetId": f"azureml://registries/{registry}/{asset_type}/{name}/versions/{version}", "blobUri": uri},
     )
-    storage = get_storage_client(credential=None, storage_account=None, account_url=sas_uri)
+    response = operations._registry_service_client.send_request(request)
+    response.raise_for_status()
+    reference = response.json()["blobReferenceForConsumption"]
+    credential = reference.get("credential") or {}
+    if credential.get("credentialType", "").lower() == "sas" and credential.get("sasUri"):
+        return BlobReference(credential["sasUri"], sas=True)
+    return BlobReference(reference.get("blobUri") or uri, sas=False)
+
+
+def _download_blobs(operations: Any, asset_type: str, name: str, version: str, uri: str, into: Path,
+                    credential: Any) -> Path:
+    """Every blob under the version's path, into ``into``, through azure-ai-ml's blob helper."""
+    from azure.ai.ml._artifacts._blob_storage_helper import BlobStorageClient
+    from azure.ai.ml._utils._storage_utils import get_ds_name_and_path_prefix
+
+    _, prefix = get_ds_name_and_path_prefix(uri, operations._operation_scope.registry_name)
+    reference = blob_reference(operations, asset_type, name, version, uri)
+    if reference.sas:
+        storage = BlobStorageClient(credential=None, account_url=reference.url)
+    else:
+        account_url, container = reference.url.split("/")[2], reference.url.split("/")[3]
+        storage = BlobStorageClient(credential=credential, account_url=f"https://{account_url}",
+                                    container_name=container)
     into.mkdir(parents=True, exist_ok=True)
     storage.download(starts_with=prefix, destination=str(into))
+    if not any(into.iterdir()):
+        # An empty download would digest like an empty asset: never copy that as if it were the source.
+        raise FileNotFoundError(f"{asset_type.removesuffix('s')} {name}:{version}: no files under {uri}")
     return into
-
-
-def _only_child(folder: Path) -> Path:
-    children = list(folder.iterdir()) if folder.is_dir() else []
-    return children[0] if len(children) == 1 else folder

@@ -3,6 +3,8 @@
 A registry hands out a container-scoped SAS (``tempdatarefs``); the SDK then talks to
 ``https://<account>.blob.core.windows.net/<container>/<blob>?<sas>`` with azure-storage-blob:
 
+- ``GET`` a blob with ``x-ms-range`` (``download_blob``): 206 with the slice and ``Content-Range``;
+  416 ``InvalidRange`` past the end (an empty blob's first range too);
 - ``HEAD`` a blob (``get_blob_properties``): 200 with ``ETag``, ``Last-Modified``,
   ``Content-Length``, ``x-ms-blob-type`` and one ``x-ms-meta-<key>`` header per metadata entry;
   404 with ``x-ms-error-code: BlobNotFound`` and no body (HEAD answers carry none);
@@ -112,6 +114,8 @@ class BlobService:
                 blob = blobs.get(name)
                 if blob is None:
                     return _error(404, "BlobNotFound", "The specified blob does not exist.", head=head)
+                if not head and (wanted := _header(headers, "x-ms-range") or _header(headers, "Range")):
+                    return self._range(blob, wanted)
                 return BlobReply(200, b"" if head else blob.content, self._properties(blob))
             if method == "PUT" and comp is None:
                 if blobs.get(name) is not None and _header(headers, "If-None-Match") == "*":
@@ -143,6 +147,21 @@ class BlobService:
             "ETag": etag, "Last-Modified": modified, "Content-MD5": _md5(content),
             "x-ms-request-server-encrypted": "true",
         })
+
+    @classmethod
+    def _range(cls, blob: Blob, wanted: str) -> BlobReply:
+        """``GET`` with ``x-ms-range: bytes=a-b`` (how downloads start): 206 with that slice and
+        ``Content-Range``; a range starting past the end (every range of an empty blob) is 416."""
+        match = re.match(r"^bytes=(\d+)-(\d*)$", wanted.strip())
+        size = len(blob.content)
+        if not match or int(match[1]) >= size:
+            reply = _error(416, "InvalidRange", "The range specified is invalid for the current size of the resource.")
+            return BlobReply(416, reply.content, {**reply.headers, "Content-Range": f"bytes */{size}"})
+        start = int(match[1])
+        end = min(int(match[2]) if match[2] else size - 1, size - 1)
+        headers = {**cls._properties(blob), "Content-Length": str(end - start + 1),
+                   "Content-Range": f"bytes {start}-{end}/{size}"}
+        return BlobReply(206, blob.content[start:end + 1], headers)
 
     @staticmethod
     def _properties(blob: Blob) -> dict[str, str]:

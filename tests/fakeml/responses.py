@@ -31,6 +31,22 @@ class _NoConnection:
         return None
 
 
+class _BufferedStream:
+    """What ``stream_download`` returns: an iterator of body chunks that callers also annotate
+    (azure-storage-blob sets ``.properties`` on it)."""
+
+    def __init__(self, pipeline: Any, response: Any, **kwargs: Any) -> None:
+        self.response = response
+        self.content_length = len(response._content)  # as azure-core's StreamDownloadGenerator has it
+        self._chunks = iter([response._content] if response._content else [])
+
+    def __iter__(self) -> _BufferedStream:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+
 class _RestResponse(HttpResponseImpl):
     def __init__(self, request: Any, status: int, headers: CaseInsensitiveDict, content: bytes) -> None:
         super().__init__(
@@ -40,7 +56,8 @@ class _RestResponse(HttpResponseImpl):
             reason=REASONS.get(status, "Unknown"),
             content_type=headers.get("Content-Type"),
             headers=headers,
-            stream_download_generator=None,
+            # Blob downloads stream the body (``stream_download``): hand out the buffered bytes.
+            stream_download_generator=_BufferedStream,
         )
         self._content = content  # fully buffered, so read()/json()/text() never stream
 

@@ -140,8 +140,7 @@ class Service:
         if len(rest) == 4 and rest[0].lower() == "tempdatarefs" and method == "PUT":
             return self._temporary_reference(reg, rest[1], rest[3])
         if len(rest) == 4 and rest[0].lower() == "datarefs" and method == "POST":
-            return Reply(200, {"blobReferenceForConsumption": {
-                "blobUri": body.get("blobUri"), "credential": {"credentialType": "NoCredentials"}}})
+            return self._data_reference(reg, body or {})
         if len(rest) == 4 and rest[0].lower() == "codes" and method == "PUT":
             problem = self._check_code_upload(reg, rest[1], rest[3], body)
             if problem:
@@ -160,6 +159,23 @@ class Service:
         if not (uri == issued or uri.startswith(issued + "/")) or not self.blobs.exists_under(uri):
             return _bad_request("UserError", f"code {name}:{version}: codeUri {uri!r} is not an upload under {issued}")
         return None
+
+    def _data_reference(self, reg: FakeRegistry, body: dict[str, Any]) -> Reply:
+        """How to read a version's blobs: a SAS URL of its container in this registry's storage (the
+        SDK's registry download opens it with ``ContainerClient.from_container_url``, which takes the
+        URL's last path segment as the container), else ``NoCredentials`` (read as oneself)."""
+        uri = str(body.get("blobUri") or "")
+        asset = _REGISTRY_ASSET.match(str(body.get("assetId") or ""))
+        if asset is None or reg.asset(asset["kind"], asset["name"], asset["v"]) is None:
+            return _not_found(f"asset {body.get('assetId')}")
+        match = re.match(r"^https://(?P<acct>[^./]+)\.blob\.core\.windows\.net/(?P<c>[^/?]+)", uri)
+        if match and match["acct"] == reg.storage_account:
+            sas = self.blobs.issue(reg.storage_account, match["c"])
+            return Reply(200, {"blobReferenceForConsumption": {
+                "blobUri": uri, "storageAccountArmId": reg.storage_account_id,
+                "credential": {"credentialType": "SAS", "sasUri": f"{match[0]}?{sas}"}}})
+        return Reply(200, {"blobReferenceForConsumption": {
+            "blobUri": uri, "credential": {"credentialType": "NoCredentials"}}})
 
     def _temporary_reference(self, reg: FakeRegistry, name: str, version: str) -> Reply:
         kinds = [kind for kind in VERSIONED_KINDS if (kind, name.lower(), version) in reg.assets]

@@ -30,6 +30,7 @@ from typing import Any
 from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.core.pipeline.transport import HttpTransport
 
+from tests.fakeml.blobs import BLOB_HOST_SUFFIX
 from tests.fakeml.records import MFE_PREFIX, split_url
 from tests.fakeml.responses import build_response, error_body
 from tests.fakeml.transport import FakeAzureML
@@ -125,7 +126,9 @@ class EntraTenants(HttpTransport):
         return None
 
     def send(self, request: Any, **kwargs: Any) -> Any:
-        _, path, query = split_url(request.url)
+        host, path, query = split_url(request.url)
+        if host.endswith(BLOB_HOST_SUFFIX):
+            return self._send_blob(request, host, path, query, **kwargs)
         claims = token_claims(request)
         token_tenant = (claims.get("tid") or "").lower() or None
         owner = self._owner(path.split(MFE_PREFIX, 1)[-1])
@@ -150,6 +153,23 @@ class EntraTenants(HttpTransport):
         with self._lock:
             self.calls.append(TenantCall(token_tenant, claims.get("oid"), owner, request.method.upper(), path,
                                          query.get("api-version"), status))
+        return response
+
+    def _send_blob(self, request: Any, host: str, path: str, query: dict[str, str], **kwargs: Any) -> Any:
+        """Storage of a registry: signed by SAS, not by an Entra token, so no tenant check here
+        (the SAS says what may be read); the storage's own fake answers."""
+        account = host.split(".", 1)[0]
+        claims = token_claims(request)
+        owner = next((tenant for tenant, fake in self.tenants.items()
+                      if any(r.storage_account == account for r in fake.service.registries.values())), None)
+        if owner is None:
+            response = build_response(request, 404, error_body("AccountNotFound", f"no storage account {account}"))
+        else:
+            response = self.tenants[owner].send(request, **kwargs)
+        with self._lock:
+            self.calls.append(TenantCall((claims.get("tid") or "").lower() or None, claims.get("oid"), owner,
+                                         request.method.upper(), f"//{host}{path}", query.get("api-version"),
+                                         response.status_code))
         return response
 
     def _owner(self, path: str) -> str | None:

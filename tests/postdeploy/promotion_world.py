@@ -7,11 +7,13 @@ promoter of the target tenant, each a ``TenantCredential``, through one ``EntraT
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from azure.ai.ml import MLClient, load_component, load_environment
+from azure.ai.ml.entities import Model
 
 from postdeploy.apply import ApplyResult, apply_plan
 from postdeploy.clients import ClientFactory
@@ -20,6 +22,7 @@ from postdeploy.plan import Plan, inspect_plan
 from postdeploy.promotion.identities import SourceClients
 from postdeploy.retry import RetryPolicy
 from postdeploy.session import Session
+from postdeploy.targets import RegistrySite
 from stacks.load import load_stack_file
 from tests.fakeml import FakeAzureML, FakeRegistry
 from tests.fakeml.tenants import EntraTenants, TenantCall, TenantCredential
@@ -32,7 +35,8 @@ SOURCE_SUB = "0b7e4c2d-1a3f-4e5b-8c6d-9f0a1b2c3d01"
 SOURCE_REGISTRY = "mlreg-source"
 APPROVED = {"approved-for": "prod"}
 SOURCE_ENV_URI = f"azureml://registries/{SOURCE_REGISTRY}/environments/base-env/versions/1"
-MODEL_BLOBS = f"https://{SOURCE_REGISTRY.replace('-', '')}st.blob.core.windows.net/credit/default/2/model"
+MLMODEL = "flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.5.2\n"
+MODEL_BYTES = bytes(range(256)) * 64  # the weights: binary, 16 KiB
 
 
 def promote_context() -> StackContext:
@@ -82,8 +86,9 @@ class TwoTenants:
 
     # --- what the source team did --------------------------------------------------------------
     def publisher_client(self) -> MLClient:
-        return MLClient(self.publisher, registry_name=SOURCE_REGISTRY, transport=self.tenants, retry_total=0,
-                        show_progress=False)
+        # Through a client factory, so the SDK's own blob clients (uploads) reach the fake storage too.
+        site = RegistrySite(SOURCE_REGISTRY, SOURCE_SUB, "rg-mlreg-source")
+        return ClientFactory(self.publisher, transport=self.tenants).registry(site)
 
     def publish_environment(self, tags: dict[str, str] | None = None) -> None:
         env = load_environment(FIXTURES / "catalog" / "environments" / "base.yml")
@@ -97,15 +102,27 @@ class TwoTenants:
         self.publisher_client().components.create_or_update(component)
 
     def publish_model(self, stage: str | None = "Production", tags: dict[str, str] | None = None) -> None:
-        """A model version as the source's retraining shared it (its files in the source registry's storage)."""
-        properties = {"modelType": "mlflow_model", "modelUri": MODEL_BLOBS, "description": "retrained",
-                      "tags": dict(APPROVED if tags is None else tags)}
-        if stage is not None:
-            properties["stage"] = stage
-        fake, registry = self.source_fake, self.source
-        with fake.service.lock:
-            registry.assets[("models", "credit-default", "2")] = fake.service.version_resource(
-                registry.asset_id("models", "credit-default", "2"), "models", "2", properties)
+        """Model version 2 as the source's retraining shared it: MLflow files in the source registry's storage.
+
+        Published again, only its stage and tags change, as the source team would change them in place
+        (a version's files cannot change).
+        """
+        tags = dict(APPROVED if tags is None else tags)
+        existing = self.source.assets.get(("models", "credit-default", "2"))
+        if existing is not None:
+            with self.source_fake.service.lock:
+                existing["properties"]["tags"] = tags
+                existing["properties"]["stage"] = stage
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            model = Path(folder) / "model"
+            (model / "sub").mkdir(parents=True)
+            (model / "MLmodel").write_text(MLMODEL)
+            (model / "model.pkl").write_bytes(MODEL_BYTES)
+            (model / "sub" / "requirements.txt").write_text("scikit-learn==1.5.2\n")
+            entity = Model(name="credit-default", version="2", path=str(model), type="mlflow_model",
+                           description="retrained", tags=tags, stage=stage)
+            self.publisher_client().models.create_or_update(entity)
 
 
 def two_tenants() -> TwoTenants:
