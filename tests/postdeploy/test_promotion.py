@@ -256,9 +256,13 @@ def test_the_cli_applies_promotions_with_a_credential_per_side(world: TwoTenants
     result = CliRunner().invoke(app, ["apply", "--stack", "promote", "--max-workers", "4"], obj=obj)
     assert result.exit_code == 1  # the model's gate is not passed
     failures = [line for line in result.output.splitlines() if line.startswith("failed ")]
-    assert failures == [f"failed promotion {MODEL} from {SOURCE_REGISTRY} in registry mlreg-target: blocked: gate "
-                        "not passed: stage is Staging, not Production"]
-    assert "3 done, 2 unchanged, 1 failed" in result.output
+    assert failures == [
+        f"failed promotion {MODEL} from {SOURCE_REGISTRY} in registry mlreg-target: blocked: gate not passed: "
+        "stage is Staging, not Production",
+        "failed push online endpoint credit-online <- model credit-default:2 in workspace tenant1/ws1: blocked: "
+        f"needs promotion {MODEL} from {SOURCE_REGISTRY} in registry mlreg-target, which is blocked",
+    ]
+    assert "3 done, 2 unchanged, 2 failed" in result.output
     assert {c.method for c in world.calls_by(world.reader)} == {"GET"}
 
 
@@ -359,3 +363,102 @@ def test_target_version_next_takes_the_next_free_number_and_finds_it_again_by_li
     assert again[ENV].action is Action.SKIP and again[COMPONENT].action is Action.SKIP
     world.apply()
     assert world.target_fake.writes() == []
+
+
+def source_reads_only(world: TwoTenants) -> None:
+    """Every request of the source credential is a GET, or the registry's read-SAS action on the source."""
+    for call in world.calls_by(world.reader):
+        assert call.method == "GET" or (call.method == "POST" and "/datarefs/" in call.path), call
+        assert call.owner_tenant == SOURCE_TENANT and SOURCE_REGISTRY in call.path
+
+
+def test_a_model_is_downloaded_digested_uploaded_and_served_from_the_target_only(world: TwoTenants) -> None:
+    import hashlib
+
+    from postdeploy.promotion.digest import content_digest
+    from tests.postdeploy.promotion_world import MLMODEL, MODEL_BYTES
+
+    world.publish_model(stage="Production")  # approved now
+    world.tenants.calls.clear()
+    result = world.apply()
+    outcomes = promotions(result)
+    assert outcomes[MODEL].status == "done", outcomes[MODEL].message
+    assert outcomes[MODEL].message.endswith(", 3 file(s))")
+
+    model = world.target.asset("models", "credit-default", "2")["properties"]
+    target_storage = world.target.storage_account
+    assert model["modelUri"].startswith(f"https://{target_storage}.blob.core.windows.net/")
+    assert (model["modelType"], model["stage"], model["description"]) == ("mlflow_model", "Production", "retrained")
+    # The target's blobs hold the source's bytes, path for path.
+    container = model["modelUri"].split("/")[3]
+    blobs = world.target_fake.service.blobs.blobs(target_storage, container)
+    by_path = {name.split("/", 1)[1]: blob.content for name, blob in blobs.items()}
+    assert by_path == {"MLmodel": MLMODEL.encode(), "model.pkl": MODEL_BYTES,
+                       "sub/requirements.txt": b"scikit-learn==1.5.2\n"}
+    # The digest tag is the digest of exactly those files and the model's type.
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        for relative, content in by_path.items():
+            (Path(folder) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / relative).write_bytes(content)
+        expected = content_digest({"kind": "models", "type": "mlflow_model"}, Path(folder))
+    assert model["tags"][DIGEST_TAG] == expected
+    assert hashlib.sha256(MODEL_BYTES).hexdigest() not in expected  # a digest of the whole, not of one file
+
+    # Source side: discovery, GETs, the read-SAS action and blob reads; the blob reads carry no token.
+    source_reads_only(world)
+    (dataref,) = [r for r in world.source_fake.requests if "/datarefs/" in r.path]
+    assert dataref.api_version == "2021-10-01-dataplanepreview"
+    assert dataref.body["assetId"] == f"azureml://registries/{SOURCE_REGISTRY}/models/credit-default/versions/2"
+    source_blob_reads = [c for c in world.tenants.calls if "blob.core.windows.net" in c.path
+                         and c.owner_tenant == SOURCE_TENANT]
+    assert source_blob_reads and {c.method for c in source_blob_reads} == {"GET"}
+    assert {c.principal for c in source_blob_reads} == {None}
+    # Target side: the files went to the target's storage, then one PUT created the version.
+    target_blob_writes = [c for c in world.tenants.calls if "blob.core.windows.net" in c.path and c.method == "PUT"]
+    assert target_blob_writes and {c.owner_tenant for c in target_blob_writes} == {TARGET_TENANT}
+    (put,) = [r for r in world.target_fake.writes() if r.resource_path.endswith("/models/credit-default/versions/2")]
+    assert put.body["properties"]["tags"][FROM_TAG] == f"azureml://registries/{SOURCE_REGISTRY}/models/credit-default/versions/2"
+    # The push of the promoted model ran after it, and deploys it from the target registry.
+    push = next(o for o in result.outcomes if o.operation.kind.name == "push")
+    assert push.status == "done"
+    deployment = world.target_fake.workspace(*_site(world)).child("onlineEndpoints", "credit-online", "deployments",
+                                                                  "credit-default-v2")
+    assert deployment["properties"]["model"] == "azureml://registries/mlreg-target/models/credit-default/versions/2"
+
+
+def _site(world: TwoTenants) -> tuple[str, str, str]:
+    site = world.context.targets.workspace("tenant1/ws1")
+    return site.subscription_id, site.resource_group, site.name
+
+
+def test_a_model_whose_files_vanished_from_the_source_is_not_copied(world: TwoTenants) -> None:
+    world.publish_model(stage="Production")
+    uri = world.source.asset("models", "credit-default", "2")["properties"]["modelUri"]
+    account, container = uri.split("/")[2].split(".")[0], uri.split("/")[3]
+    with world.source_fake.service.blobs.lock:
+        world.source_fake.service.blobs.containers[(account, container)].clear()
+    outcome = promotions(world.apply())[MODEL]
+    assert outcome.status == "failed"
+    assert outcome.message == f"model credit-default:2: no files under {uri}"
+    assert world.target.asset("models", "credit-default", "2") is None
+    assert not world.target_fake.find("PUT", "/models/credit-default/versions/2")
+
+
+def test_a_promoted_model_whose_content_differs_from_the_source_now_is_a_conflict(world: TwoTenants) -> None:
+    world.publish_model(stage="Production")
+    world.apply()
+    # The source's file changed under the same version (what a digest mismatch means).
+    uri = world.source.asset("models", "credit-default", "2")["properties"]["modelUri"]
+    account, container = uri.split("/")[2].split(".")[0], uri.split("/")[3]
+    with world.source_fake.service.blobs.lock:
+        blobs = world.source_fake.service.blobs.containers[(account, container)]
+        next(blob for name, blob in blobs.items() if name.endswith("model.pkl")).content = b"other weights"
+    world.target_fake.clear_requests()
+    op = promotions(world.plan())[MODEL]
+    assert op.action is Action.BLOCKED
+    assert "already exists and holds digest sha256:" in op.reason and "the source now digests to sha256:" in op.reason
+    world.apply()
+    assert not world.target_fake.writes()
