@@ -69,8 +69,8 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Cons
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
                   f"{len(targets.workspaces)} workspace(s)[/]")
     context = stack_context(cfg, targets, project_dir, topology)
-    factory = options.get("factory") or ClientFactory()
-    return Session(context, factory, options.get("retry") or RetryPolicy())
+    factory = options.get("factory") or ClientFactory(retry=RetryPolicy())
+    return Session(context, factory)
 
 
 def _fail_on_invalid(error: Exception, console: Console) -> typer.Exit:
