@@ -152,7 +152,7 @@ def measure(fake: FakeAzureML, run: Callable[[], int]) -> Run:
 
 
 def postdeploy_run(context: StackContext, fake: FakeAzureML) -> int:
-    session = Session(context, ClientFactory(FakeCredential(), transport=fake), RetryPolicy())
+    session = Session(context, ClientFactory(FakeCredential(), transport=fake, retry=RetryPolicy()))
     plan = inspect_plan(session, max_workers=MAX_WORKERS)
     return len(apply_plan(plan, session, max_workers=MAX_WORKERS).failures)
 

@@ -69,9 +69,9 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Cons
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
                   f"{len(targets.workspaces)} workspace(s)[/]")
     context = stack_context(cfg, targets, project_dir, topology)
-    factory = options.get("factory") or ClientFactory()
+    factory = options.get("factory") or ClientFactory(retry=RetryPolicy())
     # Promotion sources are read with their own tenants' credentials (postdeploy.promotion.identities).
-    return Session(context, factory, options.get("retry") or RetryPolicy(), options.get("sources"))
+    return Session(context, factory, options.get("sources"))
 
 
 def _fail_on_invalid(error: Exception, console: Console) -> typer.Exit:

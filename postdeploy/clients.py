@@ -5,9 +5,9 @@
 discovery service where the registry lives). Clients are built once per site and reused by all
 threads: they hold no per-call state.
 
-The SDK's own per-request retries are off by default (``retry_total=0``): ``postdeploy.retry`` is
-the single retry policy, so backoff, ``Retry-After`` and the attempt budget live in one place and
-attempts do not multiply.
+The SDK's own per-request retries are off (``retry_total=0``): every client sends through one
+``postdeploy.retry.RetryingTransport`` around the real transport (or a test's), so backoff,
+``Retry-After`` and the attempt budget live in one place, per HTTP request, and do not multiply.
 
 Transport seam: some SDK paths build a second registry client through
 ``get_registry_client(credential, registry_name)`` without the caller's client options --
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from azure.ai.ml import MLClient
@@ -33,8 +34,10 @@ from azure.ai.ml._artifacts import _blob_storage_helper
 from azure.ai.ml._utils import _registry_utils
 from azure.ai.ml.operations import _data_operations, _environment_operations, _model_operations
 from azure.core.credentials import AccessToken, AccessTokenInfo, TokenCredential
+from azure.core.pipeline.transport import RequestsTransport
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from postdeploy.retry import RetryingTransport, RetryPolicy
 from postdeploy.targets import RegistrySite, WorkspaceCoordinates
 
 # Where get_registry_client is looked up at call time without the caller's options.
@@ -124,16 +127,18 @@ class ClientFactory:
         credential: TokenCredential | None = None,
         *,
         transport: Any = None,
-        retry_total: int = 0,
+        retry: RetryPolicy | None = None,
+        poll_sleep: Callable[[float], None] | None = None,
         **client_options: Any,
     ) -> None:
         if credential is None:
             from azure.identity import DefaultAzureCredential
 
             credential = DefaultAzureCredential()
-        options: dict[str, Any] = {"retry_total": retry_total, **client_options}
-        if transport is not None:
-            options["transport"] = transport
+        self.retry = retry or RetryPolicy()
+        # Retries happen per request in this transport; the SDK's and storage's own are off.
+        self.transport = RetryingTransport(transport or RequestsTransport(), self.retry, poll_sleep)
+        options: dict[str, Any] = {**client_options, "retry_total": 0, "transport": self.transport}
         # In production too: without this, share() and the code upload would use azure-core's and
         # azure-storage-blob's own retries on top of post-deploy's, and the attempt budget would multiply.
         credential = _CredentialWithClientOptions(credential, options)

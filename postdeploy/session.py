@@ -1,4 +1,4 @@
-"""A run against Azure: clients, the retry policy, and reads that are made once and shared.
+"""A run against Azure: clients, and reads that are made once and shared.
 
 Several operations often need the same fact -- every push into a workspace needs its endpoint
 list, every pull of a catalog environment needs that environment's registry version -- so reads
@@ -18,7 +18,7 @@ from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.clients import ClientFactory
 from postdeploy.context import StackContext
-from postdeploy.retry import RetryPolicy, http_status
+from postdeploy.retry import http_status
 from postdeploy.targets import RegistrySite
 
 T = TypeVar("T")
@@ -28,14 +28,12 @@ ASSET_OPERATIONS = {"models": "models", "data": "data", "environments": "environ
 
 
 class Session:
-    def __init__(self, context: StackContext, factory: ClientFactory, retry: RetryPolicy | None = None,
-                 sources: Any = None) -> None:
+    def __init__(self, context: StackContext, factory: ClientFactory, sources: Any = None) -> None:
         self.context = context
         self.factory = factory
         # Clients for promotion source registries, with the source tenants' own credentials
         # (``postdeploy.promotion.identities.SourceClients``); built on first use when not given.
         self.sources = sources
-        self.retry = retry or RetryPolicy()
         self.provided: frozenset[str] = frozenset()  # registry keys that some operation of this run creates
         self._memo: dict[tuple[Any, ...], Future[Any]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
@@ -46,8 +44,9 @@ class Session:
         return self.context.targets.registry
 
     def call(self, fn: Callable[[], T]) -> T:
-        """One SDK call under the retry policy."""
-        return self.retry.call(fn)
+        """One SDK call. Its HTTP requests are retried one by one in the factory's transport
+        (``postdeploy.retry``); retrying the call again here would multiply the attempts."""
+        return fn()
 
     def registry_client(self) -> MLClient:
         return self.call(lambda: self.factory.registry(self.registry))

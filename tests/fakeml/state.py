@@ -41,6 +41,11 @@ class FakeRegistry:
         )
 
     @property
+    def mfe_host(self) -> str:
+        """Where the registry's data plane answers (what discovery returns, with its path prefix)."""
+        return f"https://cert-{self.region}.experiments.azureml.net/mferp/managementfrontend"
+
+    @property
     def storage_account(self) -> str:
         """The system-created storage account of the registry's primary region (3-24 lowercase alphanumerics)."""
         return ("".join(c for c in self.name.lower() if c.isalnum()) + "regst")[:24]

@@ -36,6 +36,8 @@ from tests.fakeml.responses import build_response, error_body
 from tests.fakeml.transport import FakeAzureML
 
 _DISCOVERY = re.compile(r"^/registrymanagement/v1\.0/registries/(?P<name>[^/]+)/discovery$", re.IGNORECASE)
+# Status URLs of long-running operations name no registry: they belong to the tenant that started them.
+_OPERATION = re.compile(r"/(?:mfeOperationsStatus|mfeOperationResults)/(?P<id>[^/?]+)$", re.IGNORECASE)
 _SCOPE = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/"
     r"Microsoft\.MachineLearningServices/(?P<scope>registries|workspaces)/(?P<name>[^/]+)",
@@ -176,7 +178,10 @@ class EntraTenants(HttpTransport):
         """The tenant whose fake holds the registry or workspace the path addresses."""
         for tenant, fake in self.tenants.items():
             service = fake.service
-            if match := _DISCOVERY.match(path.rstrip("/")):
+            if match := _OPERATION.search(path.rstrip("/")):
+                if match["id"] in service.operations:
+                    return tenant
+            elif match := _DISCOVERY.match(path.rstrip("/")):
                 if service.registry(match["name"]) is not None:
                     return tenant
             elif match := _SCOPE.match(path):

@@ -71,6 +71,7 @@ class FakeAzureML(HttpTransport):
         self.requests: list[RecordedRequest] = []
         self._faults: list[list[Any]] = []  # [fault, remaining]; remaining None = forever
         self._record_lock = threading.Lock()
+        self.slept: list[float] = []
 
     # --- HttpTransport --------------------------------------------------------------------------
     def __enter__(self) -> FakeAzureML:
@@ -84,6 +85,11 @@ class FakeAzureML(HttpTransport):
 
     def close(self) -> None:
         return None
+
+    def sleep(self, duration: float) -> None:
+        """Pollers wait here between polls (``Retry-After``); the fake's clock moves, no time passes."""
+        with self._record_lock:
+            self.slept.append(duration)
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         if self.latency:

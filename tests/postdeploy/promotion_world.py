@@ -50,7 +50,8 @@ class TwoTenants:
     reader: TenantCredential = field(default_factory=lambda: TenantCredential(SOURCE_TENANT, name="sp-promote-reader"))
     promoter: TenantCredential = field(default_factory=lambda: TenantCredential(TARGET_TENANT, name="sp-ml-platform"))
     publisher: TenantCredential = field(default_factory=lambda: TenantCredential(SOURCE_TENANT, name="dev-publisher"))
-    sleeps: list[float] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)  # retry backoffs
+    poll_waits: list[float] = field(default_factory=list)  # waits between polls of long-running operations
 
     @property
     def source_fake(self) -> FakeAzureML:
@@ -69,10 +70,11 @@ class TwoTenants:
         return self.target_fake.registry(self.context.targets.registry.name)
 
     def session(self, *, source_credential: Any = None) -> Session:
-        factory = ClientFactory(self.promoter, transport=self.tenants)
         reader = source_credential or self.reader
-        sources = SourceClients(lambda tenant: reader, transport=self.tenants)
-        return Session(self.context, factory, RetryPolicy(sleep=self.sleeps.append, jitter=0), sources)
+        options = {"transport": self.tenants, "retry": RetryPolicy(sleep=self.sleeps.append, jitter=0),
+                   "poll_sleep": self.poll_waits.append}
+        return Session(self.context, ClientFactory(self.promoter, **options),
+                       SourceClients(lambda tenant: reader, **options))
 
     def plan(self, **kwargs: Any) -> Plan:
         return inspect_plan(self.session(**kwargs), max_workers=4)

@@ -250,9 +250,12 @@ def test_the_cli_applies_promotions_with_a_credential_per_side(world: TwoTenants
     from postdeploy.promotion.identities import SourceClients
     from postdeploy.retry import RetryPolicy
 
-    obj = {"project_dir": PROMOTE, "factory": ClientFactory(world.promoter, transport=world.tenants),
-           "sources": SourceClients(lambda tenant: world.reader, transport=world.tenants),
-           "retry": RetryPolicy(sleep=world.sleeps.append, jitter=0)}
+    obj = {"project_dir": PROMOTE,
+           "factory": ClientFactory(world.promoter, transport=world.tenants,
+                                    retry=RetryPolicy(sleep=world.sleeps.append, jitter=0)),
+           "sources": SourceClients(lambda tenant: world.reader, transport=world.tenants,
+                                    retry=RetryPolicy(sleep=world.sleeps.append, jitter=0)),
+           }
     result = CliRunner().invoke(app, ["apply", "--stack", "promote", "--max-workers", "4"], obj=obj)
     assert result.exit_code == 1  # the model's gate is not passed
     failures = [line for line in result.output.splitlines() if line.startswith("failed ")]

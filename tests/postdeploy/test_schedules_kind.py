@@ -70,8 +70,8 @@ class DevWorld:
         outputs = self.project / "outputs.json"
         outputs.write_text("{}")  # stack outputs: none, so names derive from config
         obj = {"project_dir": self.project, "now": NOW,
-               "factory": ClientFactory(FakeCredential(), transport=self.fake),
-               "retry": RetryPolicy(sleep=lambda _: None, jitter=0)}
+               "factory": ClientFactory(FakeCredential(), transport=self.fake,
+                                            retry=RetryPolicy(sleep=lambda _: None, jitter=0))}
         command = [*args, "--stack", "dev"] + (["--outputs", str(outputs)] if "--offline" not in args else [])
         return runner.invoke(app, command, obj=obj, env=WIDE)
 
