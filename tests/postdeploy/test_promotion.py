@@ -465,3 +465,32 @@ def test_a_promoted_model_whose_content_differs_from_the_source_now_is_a_conflic
     assert "already exists and holds digest sha256:" in op.reason and "the source now digests to sha256:" in op.reason
     world.apply()
     assert not world.target_fake.writes()
+
+
+@pytest.mark.parametrize("answer", ["409", "400", "200-keeps-old"])
+def test_a_version_created_just_before_our_create_is_a_conflict_whatever_azure_answers(
+    world: TwoTenants, answer: str,
+) -> None:
+    """Azure has been seen to answer a create of an existing registry version with 409, 400, or 200
+    keeping the old version; the read-back decides, so each ends as the same conflict."""
+    fake = world.target_fake
+    fake.service.version_conflict = answer
+    other = {"image": "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py311-cpu-inference:latest", "tags": {}}
+    send = fake.send
+
+    def another_writer_first(request, **kwargs):  # lands between our last read and our PUT
+        if request.method == "PUT" and request.url.split("?")[0].endswith("/environments/base-env/versions/1"):
+            with fake.service.lock:
+                if ("environments", "base-env", "1") not in world.target.assets:
+                    world.target.assets[("environments", "base-env", "1")] = fake.service.version_resource(
+                        world.target.asset_id("environments", "base-env", "1"), "environments", "1", other)
+        return send(request, **kwargs)
+
+    fake.send = another_writer_first  # type: ignore[method-assign]
+    outcome = promotions(world.apply())[ENV]
+    assert outcome.status == "failed"
+    # What Azure answered leads the message when it refused; the read-back's verdict follows.
+    prefix = {"409": "409 Conflict: ", "400": "400 UserError: ", "200-keeps-old": ""}[answer]
+    assert outcome.message.startswith(f"{prefix}conflict: environment base-env:1 in registry mlreg-target already "
+                                      "exists and was not created by a promotion"), outcome.message
+    assert world.target.asset("environments", "base-env", "1")["properties"]["image"] == other["image"]
