@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.ai.ml import MLClient, load_component, load_environment
-from azure.ai.ml.entities import Model
+from azure.ai.ml.entities import Data, Model
 
 from postdeploy.apply import ApplyResult, apply_plan
 from postdeploy.clients import ClientFactory
@@ -36,6 +36,7 @@ SOURCE_REGISTRY = "mlreg-source"
 APPROVED = {"approved-for": "prod"}
 SOURCE_ENV_URI = f"azureml://registries/{SOURCE_REGISTRY}/environments/base-env/versions/1"
 MLMODEL = "flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.5.2\n"
+TRAIN_PY = "import lib.features\nprint('train')\n"
 MODEL_BYTES = bytes(range(256)) * 64  # the weights: binary, 16 KiB
 
 
@@ -102,6 +103,29 @@ class TwoTenants:
         component.environment = SOURCE_ENV_URI
         component.tags = dict(APPROVED if tags is None else tags)
         self.publisher_client().components.create_or_update(component)
+
+    def publish_component_with_code(self) -> None:
+        """The training component as the real catalog has it: its code in a local folder, uploaded."""
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            (root / "src" / "lib").mkdir(parents=True)
+            (root / "src" / "train.py").write_text(TRAIN_PY)
+            (root / "src" / "lib" / "features.py").write_text("COLUMNS = ['limit', 'age']\n")
+            (root / "train.yml").write_text(
+                "name: train_model\nversion: '1'\ntype: command\ncode: ./src\n"
+                "environment: azureml:base-env:1\ncommand: python train.py\n")
+            component = load_component(root / "train.yml")
+            component.environment = SOURCE_ENV_URI
+            component.tags = dict(APPROVED)
+            self.publisher_client().components.create_or_update(component)
+
+    def publish_data(self, files: dict[str, bytes]) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            for relative, content in files.items():
+                (Path(folder) / relative).parent.mkdir(parents=True, exist_ok=True)
+                (Path(folder) / relative).write_bytes(content)
+            data = Data(name="credit-sample", version="3", path=folder, type="uri_folder", tags=dict(APPROVED))
+            self.publisher_client().data.create_or_update(data)
 
     def publish_model(self, stage: str | None = "Production", tags: dict[str, str] | None = None) -> None:
         """Model version 2 as the source's retraining shared it: MLflow files in the source registry's storage.

@@ -494,3 +494,62 @@ def test_a_version_created_just_before_our_create_is_a_conflict_whatever_azure_a
     assert outcome.message.startswith(f"{prefix}conflict: environment base-env:1 in registry mlreg-target already "
                                       "exists and was not created by a promotion"), outcome.message
     assert world.target.asset("environments", "base-env", "1")["properties"]["image"] == other["image"]
+
+
+def test_a_component_with_code_is_copied_with_its_code_into_the_target_registry(world: TwoTenants) -> None:
+    from tests.postdeploy.promotion_world import TRAIN_PY
+
+    with world.source_fake.service.lock:
+        del world.source.assets[("components", "train_model", "1")]
+    world.publish_component_with_code()
+    outcome = promotions(world.apply())[COMPONENT]
+    assert outcome.status == "done" and outcome.message.endswith(", 2 file(s))"), outcome.message
+    spec = world.target.asset("components", "train_model", "1")["properties"]["componentSpec"]
+    assert spec["code"].startswith("azureml://registries/mlreg-target/codes/")
+    assert spec["environment"] == "azureml://registries/mlreg-target/environments/base-env/versions/1"
+    code_name = spec["code"].split("/codes/")[1].split("/")[0]
+    code_uri = world.target.asset("codes", code_name, "1")["properties"]["codeUri"]
+    assert code_uri.startswith(f"https://{world.target.storage_account}.blob.core.windows.net/")
+    account, container = code_uri.split("/")[2].split(".")[0], code_uri.split("/")[3]
+    contents = {name.rsplit("/src/", 1)[-1] if "/src/" in name else name.split("/", 1)[-1]: blob.content
+                for name, blob in world.target_fake.service.blobs.blobs(account, container).items()}
+    assert TRAIN_PY.encode() in contents.values()
+    assert b"COLUMNS = ['limit', 'age']\n" in contents.values()
+    source_reads_only(world)
+
+
+def test_data_is_copied_file_for_file(world: TwoTenants, tmp_path) -> None:
+    import shutil
+
+    import yaml
+
+    from postdeploy.context import stack_context
+    from tests.postdeploy.promotion_world import TwoTenants as World
+
+    files = {"part-0.csv": b"limit,age,default\n1000,30,0\n", "nested/part-1.csv": b"limit,age,default\n9,99,1\n"}
+    world.publish_data(files)
+    shutil.copytree(PROMOTE, tmp_path, dirs_exist_ok=True)
+    stack_file = tmp_path / "Pulumi.promote.yaml"
+    raw = yaml.safe_load(stack_file.read_text())
+    raw["config"]["ml-tenancy:promotions"][0]["assets"] = [{"data": "credit-sample", "version": "3"}]
+    stack_file.write_text(yaml.safe_dump(raw, sort_keys=False))
+    only_data = World(world.tenants, stack_context(load_stack_file("promote", tmp_path), project_dir=tmp_path))
+    outcome = promotions(only_data.apply())["data credit-sample:3"]
+    assert outcome.status == "done" and outcome.message.endswith(", 2 file(s))"), outcome.message
+    data = world.target.asset("data", "credit-sample", "3")["properties"]
+    account, container = data["dataUri"].split("/")[2].split(".")[0], data["dataUri"].split("/")[3]
+    copied = sorted(blob.content for blob in world.target_fake.service.blobs.blobs(account, container).values())
+    assert copied == sorted(files.values())
+    assert data["tags"][SOURCE_VERSION_TAG] == "3"
+
+
+def test_an_environment_whose_image_is_in_a_container_registry_is_blocked_not_pulled_from_dev(
+    world: TwoTenants,
+) -> None:
+    image = "mlregsourceacr.azurecr.io/azureml/base-env:1"
+    with world.source_fake.service.lock:
+        props = world.source.assets[("environments", "base-env", "1")]["properties"]
+        props["image"], props["condaFile"] = image, None
+    op = promotions(world.plan())[ENV]
+    assert op.action is Action.BLOCKED
+    assert op.reason.startswith(f"its image {image} is in a container registry of the source side")
