@@ -91,7 +91,8 @@ class TwoTenants:
     def publisher_client(self) -> MLClient:
         # Through a client factory, so the SDK's own blob clients (uploads) reach the fake storage too.
         site = RegistrySite(SOURCE_REGISTRY, SOURCE_SUB, "rg-mlreg-source")
-        return ClientFactory(self.publisher, transport=self.tenants).registry(site)
+        return ClientFactory(self.publisher, transport=self.tenants, retry=RetryPolicy(sleep=self.sleeps.append),
+                             poll_sleep=self.poll_waits.append).registry(site)
 
     def publish_environment(self, tags: dict[str, str] | None = None) -> None:
         env = load_environment(FIXTURES / "catalog" / "environments" / "base.yml")
