@@ -122,6 +122,11 @@ class Plan:
         return {action: sum(op.action is action for op in self.operations) for action in Action}
 
 
+class ReportedError(RuntimeError):
+    """A failure a kind has already put in its own words (with Azure's message where there is one);
+    apply reports it as is, without the HTTP status of whatever caused it."""
+
+
 Status = Literal["done", "unchanged", "failed"]
 
 

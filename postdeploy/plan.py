@@ -22,7 +22,7 @@ from typing import Any
 from postdeploy.context import stack_context
 from postdeploy.kind import Kind
 from postdeploy.kinds import KINDS
-from postdeploy.operations import Action, Operation, Plan
+from postdeploy.operations import Action, Operation, Plan, ReportedError
 from postdeploy.retry import http_status
 from postdeploy.session import Session
 from stacks.model import PlatformConfig
@@ -80,6 +80,8 @@ def inspect_plan(session: Session, *, max_workers: int = 8) -> Plan:
 
 def describe_error(error: BaseException) -> str:
     """One line that says what went wrong, with the HTTP status and Azure error code when there is one."""
+    if isinstance(error, ReportedError):
+        return str(error)
     status = http_status(error)
     code = None
     chain: BaseException | None = error
