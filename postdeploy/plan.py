@@ -75,6 +75,9 @@ def inspect_plan(session: Session, *, max_workers: int = 8) -> Plan:
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="inspect") as pool:
         operations = list(pool.map(inspect, specs))
+    for kind in KINDS:
+        if kind.discover is not None:
+            operations.extend(kind.discover(session))
     return Plan(session.context.config.environment, _ordered(_block_dependents(operations)))
 
 

@@ -143,9 +143,11 @@ def _new_deployment(spec: PushSpec) -> Any:
     e = spec.endpoint
     if e.kind == "online":
         return ManagedOnlineDeployment(name=spec.deployment, endpoint_name=e.name, model=spec.model_uri,
-                                       instance_type=e.instance_type, instance_count=e.instance_count)
+                                       instance_type=e.instance_type, instance_count=e.instance_count,
+                                       tags={MANAGED_TAG: MANAGED_BY})
     return ModelBatchDeployment(
         name=spec.deployment, endpoint_name=e.name, model=spec.model_uri, compute=spec.compute,
+        tags={MANAGED_TAG: MANAGED_BY},
         settings=ModelBatchDeploymentSettings(mini_batch_size=10, instance_count=e.instance_count),
     )
 
