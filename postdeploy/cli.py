@@ -137,6 +137,8 @@ def apply(
     stack: Stack = "dev",
     outputs: Outputs = None,
     max_workers: Workers = 8,
+    prune: Annotated[bool, typer.Option(help="also delete what post-deploy created and config no longer declares")
+                     ] = False,
 ) -> None:
     """Plan, then make it true: environments, components, shares, pushes, pulls, schedules."""
     from rich.console import Console
@@ -158,7 +160,7 @@ def apply(
     previews = _previews(ctx, context.config, context.project_dir, context.topology)
     if previews:
         console.print(schedules_table(previews))
-    result = apply_plan(planned, session, max_workers=max_workers, console=console)
+    result = apply_plan(planned, session, max_workers=max_workers, console=console, prune=prune)
     console.print(summary_table(result))
     unchanged = sum(o.status == "unchanged" for o in result.outcomes)
     console.print(f"{len(result.done)} done, {unchanged} unchanged, {len(result.failures)} failed "

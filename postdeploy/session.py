@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from azure.ai.ml import MLClient
+from azure.ai.ml._restclient.arm_ml_service.models import ScheduleListViewType
 from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.clients import ClientFactory
@@ -98,6 +99,15 @@ class Session:
             return {e.name.lower(): e for e in self.call(lambda: list(group.list()))}
 
         return self._once(("endpoints", ref, kind), read)
+
+    def schedules(self, ref: str) -> dict[str, Any]:
+        """Every job schedule of a workspace, enabled or not, by lowered name: one list call per workspace."""
+        def read() -> dict[str, Any]:
+            client = self.workspace_client(ref)
+            found = self.call(lambda: list(client.schedules.list(list_view_type=ScheduleListViewType.ALL)))
+            return {s.name.lower(): s for s in found}
+
+        return self._once(("schedules", ref), read)
 
     def in_registry_or_planned(self, key_kind: str, name: str, version: str, key: str) -> bool:
         """Whether an asset exists in the registry now, or an operation of this run will create it."""

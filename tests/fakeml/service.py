@@ -370,7 +370,7 @@ class Service:
                 if immutable:  # a registry version: created through a long-running operation
                     def store(body: dict, key: tuple[str, str, str] = key) -> None:
                         assets[key] = copy.deepcopy(body)
-                    return self._long_running_put(resource, store, False, "/".join(rest), scope.mfe_host)
+                    return self._long_running_put(resource, store, False, "/" + "/".join(rest), scope.mfe_host)
                 assets[key] = resource
                 return Reply(200 if existing else 201, copy.deepcopy(assets[key]))
             if method == "DELETE":
@@ -442,7 +442,7 @@ class Service:
         if key[0] in _LONG_RUNNING and not patch:
             def store(body: dict, key: tuple[str, ...] = key) -> None:
                 ws.children[key] = copy.deepcopy(body)
-            return self._long_running_put(resource, store, existing is not None, "/".join(rest), ARM_HOST)
+            return self._long_running_put(resource, store, existing is not None, "/" + "/".join(rest), ARM_HOST)
         ws.children[key] = resource
         return Reply(200 if existing else 201, copy.deepcopy(resource))
 

@@ -55,9 +55,9 @@ class World:
     def plan(self) -> Plan:
         return inspect_plan(self.session(), max_workers=4)
 
-    def apply(self) -> ApplyResult:
+    def apply(self, *, prune: bool = False) -> ApplyResult:
         session = self.session()
-        return apply_plan(inspect_plan(session, max_workers=4), session, max_workers=4)
+        return apply_plan(inspect_plan(session, max_workers=4), session, max_workers=4, prune=prune)
 
 
 @pytest.fixture(scope="session")
