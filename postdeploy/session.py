@@ -62,6 +62,10 @@ class Session:
             return self._locks.setdefault(key, threading.Lock())
 
     # --- memoized reads ---------------------------------------------------------------------------
+    def remember(self, key: tuple[Any, ...], read: Callable[[], T], *, fresh: bool = False) -> T:
+        """A read of a kind's own (promotion sources, for one), made once per run like the reads below."""
+        return self._once(("kind", *key), read, fresh)
+
     def _once(self, key: tuple[Any, ...], read: Callable[[], T], fresh: bool = False) -> T:
         with self._lock:
             future = self._memo.get(key)

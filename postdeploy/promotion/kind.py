@@ -117,7 +117,7 @@ def _offline(spec: PromotionSpec, provided: frozenset[str] | set[str]) -> tuple[
 # --- reads ---------------------------------------------------------------------------------------
 def source_clients(session: Session) -> SourceClients:
     """The source side's clients: handed in (tests, the CLI), else credentials from the environment."""
-    with session._lock:
+    with session.lock("promotion-sources"):
         if session.sources is None:
             session.sources = SourceClients()
         return session.sources
@@ -130,7 +130,7 @@ def _source_version(spec: PromotionSpec, session: Session, *, fresh: bool = Fals
 
     key = ("promotion-source", spec.source.entra_tenant_id, spec.source.registry, spec.kind, spec.name.lower(),
            spec.version)
-    return session._once(key, read, fresh)
+    return session.remember(key, read, fresh=fresh)
 
 
 def _numeric(version: str) -> int | None:
@@ -151,7 +151,7 @@ def _target_version(spec: PromotionSpec, session: Session) -> tuple[str, Any | N
         numbers = [n for n in (_numeric(str(v.version)) for v in versions) if n is not None]
         return str(max(numbers, default=0) + 1), None
 
-    return session._once(("promotion-next", spec.kind, spec.name.lower(), spec.source_uri), read)
+    return session.remember(("promotion-next", spec.kind, spec.name.lower(), spec.source_uri), read)
 
 
 def _environment_of(spec: PromotionSpec, component: Any, session: Session) -> tuple[str | None, str | None, str]:

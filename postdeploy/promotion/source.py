@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from azure.ai.ml import MLClient
+from azure.core.exceptions import ResourceNotFoundError
 
-from postdeploy.session import _none_if_missing
+from postdeploy.retry import http_status
 
 # The operation group of MLClient per URL plural.
 OPERATIONS = {"models": "models", "data": "data", "environments": "environments", "components": "components"}
@@ -41,7 +42,14 @@ class RegistryRef:
 def read_version(client: MLClient, kind: str, name: str, version: str) -> Any | None:
     """The source version as an azure-ai-ml entity, or None when the registry does not have it."""
     operations = getattr(client, OPERATIONS[kind])
-    return _none_if_missing(lambda: operations.get(name=name, version=version))
+    try:
+        return operations.get(name=name, version=version)
+    except ResourceNotFoundError:
+        return None
+    except Exception as error:  # the SDK wraps some 404s in its own exceptions
+        if http_status(error) == 404:
+            return None
+        raise
 
 
 def image_in_acr(environment: Any) -> str | None:
