@@ -40,7 +40,11 @@ def target_entity(target: TargetVersion, source: Any, files: Path | None, lineag
                      description=description, tags=tags, properties=dict(source.properties or {}),
                      stage=getattr(source, "stage", None))
     if target.kind == "data":
-        return Data(name=target.name, version=target.version, path=str(files), type=source.type,
+        path = files
+        if source.type == "uri_file" and files is not None and files.is_dir():
+            # A uri_file asset is one file: point at it, not at the folder it was downloaded into.
+            path = next(p for p in files.rglob("*") if p.is_file())
+        return Data(name=target.name, version=target.version, path=str(path), type=source.type,
                     description=description, tags=tags)
     if target.kind == "environments":
         # Rebuilt from its definition in the target registry: the service builds the image into
