@@ -120,12 +120,13 @@ class TwoTenants:
             component.tags = dict(APPROVED)
             self.publisher_client().components.create_or_update(component)
 
-    def publish_data(self, files: dict[str, bytes]) -> None:
+    def publish_data(self, files: dict[str, bytes], type: str = "uri_folder") -> None:
         with tempfile.TemporaryDirectory() as folder:
             for relative, content in files.items():
                 (Path(folder) / relative).parent.mkdir(parents=True, exist_ok=True)
                 (Path(folder) / relative).write_bytes(content)
-            data = Data(name="credit-sample", version="3", path=folder, type="uri_folder", tags=dict(APPROVED))
+            path = folder if type == "uri_folder" else str(Path(folder) / next(iter(files)))
+            data = Data(name="credit-sample", version="3", path=path, type=type, tags=dict(APPROVED))
             self.publisher_client().data.create_or_update(data)
 
     def publish_model(self, stage: str | None = "Production", tags: dict[str, str] | None = None) -> None:

@@ -518,7 +518,8 @@ def test_a_component_with_code_is_copied_with_its_code_into_the_target_registry(
     source_reads_only(world)
 
 
-def test_data_is_copied_file_for_file(world: TwoTenants, tmp_path) -> None:
+@pytest.mark.parametrize("data_type", ["uri_folder", "uri_file"])
+def test_data_is_copied_file_for_file(world: TwoTenants, tmp_path, data_type: str) -> None:
     import shutil
 
     import yaml
@@ -527,7 +528,9 @@ def test_data_is_copied_file_for_file(world: TwoTenants, tmp_path) -> None:
     from tests.postdeploy.promotion_world import TwoTenants as World
 
     files = {"part-0.csv": b"limit,age,default\n1000,30,0\n", "nested/part-1.csv": b"limit,age,default\n9,99,1\n"}
-    world.publish_data(files)
+    if data_type == "uri_file":
+        files = {"credit.csv": files["part-0.csv"]}
+    world.publish_data(files, data_type)
     shutil.copytree(PROMOTE, tmp_path, dirs_exist_ok=True)
     stack_file = tmp_path / "Pulumi.promote.yaml"
     raw = yaml.safe_load(stack_file.read_text())
@@ -535,8 +538,9 @@ def test_data_is_copied_file_for_file(world: TwoTenants, tmp_path) -> None:
     stack_file.write_text(yaml.safe_dump(raw, sort_keys=False))
     only_data = World(world.tenants, stack_context(load_stack_file("promote", tmp_path), project_dir=tmp_path))
     outcome = promotions(only_data.apply())["data credit-sample:3"]
-    assert outcome.status == "done" and outcome.message.endswith(", 2 file(s))"), outcome.message
+    assert outcome.status == "done" and outcome.message.endswith(f", {len(files)} file(s))"), outcome.message
     data = world.target.asset("data", "credit-sample", "3")["properties"]
+    assert data["dataType"] == data_type
     account, container = data["dataUri"].split("/")[2].split(".")[0], data["dataUri"].split("/")[3]
     copied = sorted(blob.content for blob in world.target_fake.service.blobs.blobs(account, container).values())
     assert copied == sorted(files.values())
