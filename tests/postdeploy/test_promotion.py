@@ -557,3 +557,26 @@ def test_an_environment_whose_image_is_in_a_container_registry_is_blocked_not_pu
     op = promotions(world.plan())[ENV]
     assert op.action is Action.BLOCKED
     assert op.reason.startswith(f"its image {image} is in a container registry of the source side")
+
+
+def test_an_environment_with_a_build_context_is_rebuilt_from_that_context_in_the_target(world: TwoTenants) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from azure.ai.ml.entities import BuildContext, Environment
+
+    dockerfile = b"FROM mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04\nRUN pip install scikit-learn==1.5.2\n"
+    with world.source_fake.service.lock:
+        del world.source.assets[("environments", "base-env", "1")]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "Dockerfile").write_bytes(dockerfile)
+        env = Environment(name="base-env", version="1", build=BuildContext(path=folder), tags={"approved-for": "prod"})
+        world.publisher_client().environments.create_or_update(env)
+    outcome = promotions(world.apply())[ENV]
+    assert outcome.status == "done" and outcome.message.endswith(", 1 file(s))"), outcome.message
+    build = world.target.asset("environments", "base-env", "1")["properties"]["build"]
+    account = world.target.storage_account
+    assert build["contextUri"].startswith(f"https://{account}.blob.core.windows.net/")
+    container = build["contextUri"].split("/")[3]
+    assert [b.content for b in world.target_fake.service.blobs.blobs(account, container).values()] == [dockerfile]
+    source_reads_only(world)
