@@ -69,8 +69,14 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console: Cons
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
                   f"{len(targets.workspaces)} workspace(s)[/]")
     context = stack_context(cfg, targets, project_dir, topology)
-    factory = options.get("factory") or ClientFactory(retry=RetryPolicy())
-    # Promotion sources are read with their own tenants' credentials (postdeploy.promotion.identities).
+    # A stack that promotes works in two Entra tenants: its own credential is pinned to its own
+    # tenant, and sources are read with their tenants' credentials (postdeploy.promotion.identities).
+    credential = None
+    if cfg.promotions:
+        from postdeploy.promotion.identities import target_credential
+
+        credential = target_credential(cfg.entra_tenant_id)
+    factory = options.get("factory") or ClientFactory(credential, retry=RetryPolicy())
     return Session(context, factory, options.get("sources"))
 
 

@@ -1,7 +1,8 @@
 """One identity per side of a promotion: the source tenant's reads, the target tenant's writes.
 
 The target side is post-deploy's own credential (the one that seeds and shares in this stack's
-registry). The source side gets a credential of its own, issued by the source registry's Entra
+registry); in a stack that promotes, it is asked for tokens of the stack's Entra tenant
+(``target_credential``). The source side gets a credential of its own, issued by the source registry's Entra
 tenant, and only the source reader ever holds it: the code that writes never sees it, and the
 code that reads the source never sees the target credential.
 
@@ -70,6 +71,17 @@ def source_credential(tenant_id: str, environ: Mapping[str, str] | None = None) 
         from azure.identity import CertificateCredential
 
         return CertificateCredential(tenant_id, client_id, env[ENV_CERTIFICATE])
+    from azure.identity import DefaultAzureCredential
+
+    return TenantPinnedCredential(DefaultAzureCredential(additionally_allowed_tenants=[tenant_id]), tenant_id)
+
+
+def target_credential(tenant_id: str) -> TokenCredential:
+    """The target side's ``DefaultAzureCredential``, asked for tokens of this stack's Entra tenant.
+
+    A person signed in to both tenants (``az login`` defaults to one of them) then writes to the
+    target registry with a token of its tenant, never with one of the source's.
+    """
     from azure.identity import DefaultAzureCredential
 
     return TenantPinnedCredential(DefaultAzureCredential(additionally_allowed_tenants=[tenant_id]), tenant_id)

@@ -10,7 +10,7 @@ from azure.identity import ClientSecretCredential, DefaultAzureCredential, Workl
 
 from postdeploy.promotion.digest import content_digest
 from postdeploy.promotion.gate import check_gate, describe_gate
-from postdeploy.promotion.identities import TenantPinnedCredential, source_credential
+from postdeploy.promotion.identities import TenantPinnedCredential, source_credential, target_credential
 from postdeploy.promotion.lineage import promoting_identity
 from stacks.promotion import Gate
 from tests.fakeml import FakeCredential
@@ -78,3 +78,10 @@ def test_a_pinned_credential_asks_for_tokens_of_its_tenant() -> None:
 def test_a_model_without_stage_fails_a_stage_gate(stage: str | None) -> None:
     result = check_gate(Gate(stage="Production"), "models", SimpleNamespace(stage=stage, tags=None))
     assert result.reason == "gate not passed: stage is not set, not Production"
+
+
+def test_the_target_credential_of_a_promoting_stack_asks_for_its_own_tenant() -> None:
+    pinned = target_credential("8c4e6a2f-1b3d-4f5a-9c7e-2d4f6a8b0c12")
+    assert isinstance(pinned, TenantPinnedCredential)
+    assert pinned.tenant_id == "8c4e6a2f-1b3d-4f5a-9c7e-2d4f6a8b0c12"
+    assert isinstance(pinned._credential, DefaultAzureCredential)
