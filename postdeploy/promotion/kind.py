@@ -41,6 +41,7 @@ from postdeploy.promotion.source import OPERATIONS, RegistryRef, definition, dow
 from postdeploy.session import Session
 from postdeploy.targets import registry_asset_uri
 from stacks.promotion import Gate, PromotedAsset, Promotion, SourceRegistry
+from stacks.promotion import TargetVersion as VersionChoice
 
 PLURAL = {"model": "models", "data": "data", "environment": "environments", "component": "components"}
 GATE_LATER = "checked at apply/plan against the source"
@@ -57,7 +58,7 @@ class PromotionSpec:
     name: str
     version: str
     gate: Gate
-    target_version: str  # "source" | "next"
+    target_version: VersionChoice  # "source": the same number; "next": the target's next free one
     registry: str  # this stack's registry
 
     @property
