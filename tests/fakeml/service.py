@@ -61,8 +61,14 @@ class Lro:
     """How long-running operations answer: ``polls`` InProgress answers before the terminal one."""
 
     polls: int = 1
-    retry_after: int = 1
+    retry_after: int = 1  # whole seconds: azure-ai-ml deserializes the header as an int
     header: str = "Azure-AsyncOperation"  # or "Location"
+    # Longer provisioning for some resources (path fragment -> polls), e.g. {"/deployments/": 8}:
+    # online deployments take minutes on Azure, most other resources seconds.
+    polls_by_path: dict[str, int] = field(default_factory=dict)
+
+    def polls_for(self, path: str) -> int:
+        return next((n for fragment, n in self.polls_by_path.items() if fragment.lower() in path.lower()), self.polls)
 
 
 @dataclass
@@ -80,7 +86,6 @@ class PendingOperation:
     polls_left: int
     kind: str  # "async" (Azure-AsyncOperation) or "location"
     finish: Any  # () -> Reply: applies the final state, answers the terminal poll
-    failed: Reply | None = None
 
 
 @dataclass(frozen=True)
@@ -191,10 +196,10 @@ class Service:
                 return failure
         return None
 
-    def _start(self, kind: str, finish: Any, host: str, failed: Reply | None = None) -> dict[str, str]:
+    def _start(self, kind: str, finish: Any, host: str, path: str = "") -> dict[str, str]:
         """Register an operation; the headers that point the caller at its status URL."""
         op_id = str(uuid.uuid4())
-        self.operations[op_id] = PendingOperation(self.lro.polls, kind, finish, failed)
+        self.operations[op_id] = PendingOperation(self.lro.polls_for(path), kind, finish)
         segment = "mfeOperationsStatus" if kind == "async" else "mfeOperationResults"
         url = (f"{host}/subscriptions/00000000-0000-0000-0000-0000000000aa/providers/{ARM_PROVIDER}"
                f"/locations/westeurope/{segment}/{op_id}?api-version=2024-10-01")
@@ -233,7 +238,7 @@ class Service:
             store(resource)
             return Reply(200, copy.deepcopy(resource)) if kind == "location" else Reply(200, {"status": "Succeeded"})
 
-        headers = self._start(kind, finish, host)
+        headers = self._start(kind, finish, host, path)
         return Reply(200 if existing else 201, copy.deepcopy(resource), headers)
 
     # --- registries ----------------------------------------------------------------------------

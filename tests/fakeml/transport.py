@@ -65,8 +65,10 @@ def _body_of(request: Any) -> Any:
 class FakeAzureML(HttpTransport):
     """A stateful, thread-safe stand-in for ARM + the Azure ML registry front end."""
 
-    def __init__(self, *, latency: float = 0.0) -> None:
+    def __init__(self, *, latency: float = 0.0, wait_scale: float = 0.0) -> None:
         self.latency = latency
+        # Pollers' waits really pass, scaled (benchmarks); tests only record them.
+        self.wait_scale = wait_scale
         self.service = Service()
         self.requests: list[RecordedRequest] = []
         self._faults: list[list[Any]] = []  # [fault, remaining]; remaining None = forever
@@ -90,6 +92,8 @@ class FakeAzureML(HttpTransport):
         """Pollers wait here between polls (``Retry-After``); the fake's clock moves, no time passes."""
         with self._record_lock:
             self.slept.append(duration)
+        if self.wait_scale:
+            time.sleep(duration * self.wait_scale)
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         if self.latency:
