@@ -1,17 +1,20 @@
-"""Benchmark: post-deploy reconcile of 50 workspaces against the fake service with 100 ms per request.
+"""Benchmark: post-deploy reconcile of 15 workspaces against the fake service, with real waits.
 
-The stack: 50 workspaces (10 tenants x 5), each with 2 pulls (a model and a data asset) and 1 push
+The stack: 15 workspaces (3 tenants x 5), each with 2 pulls (a model and a data asset) and 1 push
 (an online or a batch endpoint), 10 catalog assets (4 environments, 6 components), and a
-publisher workspace whose 2 shares put the pulled and pushed assets into the registry. Every request to the fake sleeps
-100 ms, like a round trip to Azure.
+publisher workspace whose 2 shares put the pulled and pushed assets into the registry. Every
+request to the fake sleeps 50 ms, like a round trip to Azure, and provisioning takes polls that
+really wait (``Retry-After: 1``, waited as 0.1 s): deployments 8 polls, endpoints 2, registry versions, imports
+and schedules 1. Azure's minutes and seconds are scaled down; the ratio between them is kept.
 
 Two contenders, each against its own fresh fake, in the same run:
 
 - post-deploy: ``inspect_plan`` + ``apply_plan`` (``max_workers=8``),
 - naive: the same SDK calls, one after another, in a plain loop (check, then create).
 
-Each runs twice: the full apply on an empty registry and empty workspaces, then the no-op apply
-on the converged state. Run: ``uv run python bench/reconcile.py``.
+Each runs three times: the full apply on an empty registry and empty workspaces, the no-op apply
+on the converged state, and, on another fresh fake, a full apply in which one workspace's
+deployment fails to provision. Run: ``uv run python bench/reconcile.py``.
 """
 
 from __future__ import annotations
@@ -48,9 +51,13 @@ from postdeploy.retry import RetryPolicy
 from postdeploy.session import Session
 from stacks.load import parse_config
 from tests.fakeml import FakeAzureML, FakeCredential
+from tests.fakeml.service import Lro, ProvisioningFailure
 
-LATENCY = 0.1
-TENANTS, WORKSPACES_PER_TENANT = 10, 5
+LATENCY = 0.05
+TENANTS, WORKSPACES_PER_TENANT = 3, 5
+WAIT_SCALE = 0.1  # Retry-After: 1 s on the wire, 0.1 s waited
+POLLS = {"/deployments/": 8, "/onlineEndpoints/": 2, "/batchEndpoints/": 2}
+FAILING = "/workspaces/mlw-t01-w1-bench/onlineEndpoints/ep-online-06/deployments/"
 MAX_WORKERS = 8
 SUB = "6d8f0a2c-4e1b-4a3d-9c5e-7f9b1d3e5a0a"
 
@@ -121,8 +128,11 @@ def bench_context(root: Path) -> StackContext:
     return stack_context(cfg, project_dir=root)
 
 
-def fresh_fake(context: StackContext) -> FakeAzureML:
-    fake = FakeAzureML(latency=LATENCY)
+def fresh_fake(context: StackContext, *, failing: bool = False) -> FakeAzureML:
+    fake = FakeAzureML(latency=LATENCY, wait_scale=WAIT_SCALE)
+    fake.service.lro = Lro(polls=1, retry_after=1, polls_by_path=dict(POLLS))
+    if failing:
+        fake.service.failures.append(ProvisioningFailure(FAILING, times=None))
     reg = context.targets.registry
     fake.add_registry(reg.name, subscription_id=reg.subscription_id, resource_group=reg.resource_group)
     for site in context.targets.workspaces.values():
@@ -152,13 +162,23 @@ def measure(fake: FakeAzureML, run: Callable[[], int]) -> Run:
 
 
 def postdeploy_run(context: StackContext, fake: FakeAzureML) -> int:
-    session = Session(context, ClientFactory(FakeCredential(), transport=fake), RetryPolicy())
+    factory = ClientFactory(FakeCredential(), transport=fake, retry=RetryPolicy(),
+                            poll_sleep=lambda seconds: time.sleep(seconds * WAIT_SCALE))
+    session = Session(context, factory)
     plan = inspect_plan(session, max_workers=MAX_WORKERS)
     return len(apply_plan(plan, session, max_workers=MAX_WORKERS).failures)
 
 
 def naive_run(context: StackContext, fake: FakeAzureML) -> int:
-    """What a first script would do: for each item, ask, and create what is missing -- one at a time."""
+    """What a first script would do: for each item, ask, and create what is missing -- one at a time.
+    The first error ends it, as it would end such a script."""
+    try:
+        return _naive(context, fake)
+    except Exception:
+        return 1
+
+
+def _naive(context: StackContext, fake: FakeAzureML) -> int:
     factory = ClientFactory(FakeCredential(), transport=fake)
     targets, cfg = context.targets, context.config
     registry = factory.registry(targets.registry)
@@ -225,6 +245,20 @@ def naive_run(context: StackContext, fake: FakeAzureML) -> int:
     return 0
 
 
+def _pushed(context: StackContext, fake: FakeAzureML) -> int:
+    """Endpoints that serve their deployment (traffic or default set) after a run."""
+    serving = 0
+    for entry in context.config.sharing.push:
+        for ref in entry.to:
+            site = context.targets.workspace(ref)
+            ws = fake.workspace(site.subscription_id, site.resource_group, site.name)
+            kind = "onlineEndpoints" if entry.endpoint.kind == "online" else "batchEndpoints"
+            props = (ws.child(kind, entry.endpoint.name) or {}).get("properties", {})
+            if props.get("traffic") or (props.get("defaults") or {}).get("deploymentName"):
+                serving += 1
+    return serving
+
+
 def main() -> int:
     quiet_sdk_logging()
     console = Console(width=max(Console().width, 110))
@@ -243,16 +277,23 @@ def main() -> int:
             full = measure(fake, lambda run=run, fake=fake: run(context, fake))
             console.print(f"[dim]{name}: no-op apply ...[/]")
             noop = measure(fake, lambda run=run, fake=fake: run(context, fake))
-            results[name] = (full, noop)
+            failing_fake = fresh_fake(context, failing=True)
+            console.print(f"[dim]{name}: apply with one failing deployment ...[/]")
+            failing = measure(failing_fake, lambda run=run, fake=failing_fake: run(context, fake))
+            done = _pushed(context, failing_fake)
+            results[name] = (full, noop, failing, done)
 
     table = Table(title="post-deploy reconcile benchmark")
-    for column in ("", "full apply (s)", "reads", "writes", "no-op apply (s)", "reads", "writes", "failures"):
+    for column in ("", "full apply (s)", "reads", "writes", "no-op apply (s)", "reads", "writes",
+                   "one deployment fails (s)", "failures", "endpoints serving"):
         table.add_column(column, justify="right" if column else "left")
-    for name, (full, noop) in results.items():
+    pushes = sum(len(p.to) for p in context.config.sharing.push)
+    for name, (full, noop, failing, done) in results.items():
         table.add_row(name, f"{full.seconds:.1f}", str(full.reads), str(full.writes), f"{noop.seconds:.1f}",
-                      str(noop.reads), str(noop.writes), str(full.failures + noop.failures))
+                      str(noop.reads), str(noop.writes), f"{failing.seconds:.1f}", str(failing.failures),
+                      f"{done}/{pushes}")
     console.print(table)
-    (full, noop), (naive_full, _) = results["post-deploy"], results["naive sequential"]
+    (full, noop, failing, done), (naive_full, _, _, _) = results["post-deploy"], results["naive sequential"]
     speedup = naive_full.seconds / full.seconds
     # Building the registry client asks the discovery service where the registry lives: one read
     # per run that belongs to no declared item.
@@ -262,6 +303,8 @@ def main() -> int:
         f"no-op reads: {item_reads} for {specs} declared items, + 1 registry discovery": item_reads <= specs,
         f"full apply >= 6x faster than naive ({speedup:.1f}x)": speedup >= 6,
         "no failures": full.failures == noop.failures == 0,
+        "one failing deployment fails one push; every other endpoint serves": (
+            failing.failures == 1 and done == pushes - 1),
     }
     for check, ok in checks.items():
         console.print(f"{'[green]ok[/]' if ok else '[bold red]MISSED[/]'}  {check}")

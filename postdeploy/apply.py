@@ -33,12 +33,16 @@ def _run(op: Operation[Any, Any], session: Session) -> Outcome:
     return Outcome(op, "done", message, time.perf_counter() - started)
 
 
-def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: Console | None = None) -> ApplyResult:
+def apply_plan(plan: Plan, session: Session, *, max_workers: int = 8, console: Console | None = None,
+               prune: bool = False) -> ApplyResult:
+    """Run the plan's changes; deletes only with ``prune`` (otherwise they are reported, not run)."""
     started = time.perf_counter()
     outcomes: list[Outcome] = []
     pending: list[Operation[Any, Any]] = []
     for op in plan.operations:
-        if op.action is Action.SKIP:
+        if op.action is Action.DELETE and not prune:
+            outcomes.append(Outcome(op, "unchanged", "not deleted: apply deletes only with --prune"))
+        elif op.action is Action.SKIP:
             outcomes.append(Outcome(op, "unchanged", op.reason))
         elif op.action is Action.BLOCKED:
             outcomes.append(Outcome(op, "failed", f"blocked: {op.reason}"))

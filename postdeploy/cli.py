@@ -151,9 +151,16 @@ def _session(ctx: typer.Context, stack: str, outputs: Path | None, console):
     console.print(f"[dim]targets from {targets.source}; registry {targets.registry.name}, "
                   f"{len(targets.workspaces)} workspace(s)[/]")
     context = stack_context(cfg, targets, project_dir, topology)
-    factory = options.get("factory") or ClientFactory()
+    # A stack that promotes works in two Entra tenants: its own credential is pinned to its own
+    # tenant, and sources are read with their tenants' credentials (postdeploy.promotion.identities).
+    credential = None
+    if cfg.promotions:
+        from postdeploy.promotion.identities import target_credential
+
+        credential = target_credential(cfg.entra_tenant_id)
+    factory = options.get("factory") or ClientFactory(credential, retry=RetryPolicy())
     _check_credentials(factory)
-    return Session(context, factory, options.get("retry") or RetryPolicy())
+    return Session(context, factory, options.get("sources"))
 
 
 def _check_credentials(factory) -> None:
@@ -280,6 +287,8 @@ def apply(
     max_workers: Workers = 8,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    prune: Annotated[bool, typer.Option(help="also delete what post-deploy created and config no longer declares")
+                     ] = False,
 ) -> None:
     """Plan, then make it true: environments, components, shares, pushes, pulls, schedules."""
     def body():
@@ -297,7 +306,7 @@ def apply(
         previews = _previews(ctx, context.config, context.project_dir, context.topology)
         if previews:
             console.print(schedules_table(previews))
-        result = apply_plan(planned, session, max_workers=max_workers, console=console)
+        result = apply_plan(planned, session, max_workers=max_workers, console=console, prune=prune)
         console.print(summary_table(result))
         unchanged = sum(o.status == "unchanged" for o in result.outcomes)
         summary = (f"{len(result.done)} done, {unchanged} unchanged, {len(result.failures)} failed "

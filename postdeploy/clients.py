@@ -5,9 +5,9 @@
 discovery service where the registry lives). Clients are built once per site and reused by all
 threads: they hold no per-call state.
 
-The SDK's own per-request retries are off by default (``retry_total=0``): ``postdeploy.retry`` is
-the single retry policy, so backoff, ``Retry-After`` and the attempt budget live in one place and
-attempts do not multiply.
+The SDK's own per-request retries are off (``retry_total=0``): every client sends through one
+``postdeploy.retry.RetryingTransport`` around the real transport (or a test's), so backoff,
+``Retry-After`` and the attempt budget live in one place, per HTTP request, and do not multiply.
 
 Transport seam: some SDK paths build a second registry client through
 ``get_registry_client(credential, registry_name)`` without the caller's client options --
@@ -16,20 +16,28 @@ batch deployments of a registry model run -- so a custom ``transport`` would not
 When a transport is given, the factory wraps the credential in an object that carries the client
 options, and routes ``get_registry_client`` (where it is defined and where it was imported by
 name) through a wrapper that reads them back. With a plain credential the wrapper passes calls
-through untouched, and without a transport nothing is wrapped.
+through untouched. The same is done in production, so the attempt budget (``retry_total=0``) holds
+for these paths too. Code uploads to the registry's storage use azure-storage-blob clients the SDK
+builds from a SAS URL; ``_blob_storage_helper``'s two client classes are routed through the same
+options.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from azure.ai.ml import MLClient
+from azure.ai.ml._artifacts import _blob_storage_helper
 from azure.ai.ml._utils import _registry_utils
 from azure.ai.ml.operations import _data_operations, _environment_operations, _model_operations
 from azure.core.credentials import AccessToken, AccessTokenInfo, TokenCredential
+from azure.core.pipeline.transport import RequestsTransport
+from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from postdeploy.retry import RetryingTransport, RetryPolicy
 from postdeploy.targets import RegistrySite, WorkspaceCoordinates
 
 # Where get_registry_client is looked up at call time without the caller's options.
@@ -86,6 +94,31 @@ def _route_share_clients_through_options() -> None:
             module.get_registry_client = get_registry_client
 
 
+# What the blob clients of code uploads are built with; set by the latest ClientFactory. The SDK
+# builds them from a SAS URL alone (no credential object to carry options), hence module state.
+_blob_options: dict[str, Any] = {}
+
+
+class _BlobServiceClientWithOptions(BlobServiceClient):
+    def __init__(self, account_url: str, credential: Any = None, **kwargs: Any) -> None:
+        super().__init__(account_url, credential=credential, **{**_blob_options, **kwargs})
+
+
+class _ContainerClientWithOptions(ContainerClient):
+    def __init__(self, account_url: str, container_name: str, credential: Any = None, **kwargs: Any) -> None:
+        super().__init__(account_url, container_name, credential=credential, **{**_blob_options, **kwargs})
+
+
+def _route_blob_clients_through_options(options: dict[str, Any]) -> None:
+    """Code uploads (``code: ./src`` in a registry) use azure-storage-blob clients the SDK builds
+    itself; give them the factory's transport and retry options."""
+    with _seam_lock:
+        _blob_options.clear()
+        _blob_options.update({k: v for k, v in options.items() if k in ("transport", "retry_total")})
+        _blob_storage_helper.BlobServiceClient = _BlobServiceClientWithOptions  # type: ignore[misc]
+        _blob_storage_helper.ContainerClient = _ContainerClientWithOptions  # type: ignore[misc]
+
+
 class ClientFactory:
     """Builds and caches ``MLClient`` objects for the registry and each workspace."""
 
@@ -94,18 +127,23 @@ class ClientFactory:
         credential: TokenCredential | None = None,
         *,
         transport: Any = None,
-        retry_total: int = 0,
+        retry: RetryPolicy | None = None,
+        poll_sleep: Callable[[float], None] | None = None,
         **client_options: Any,
     ) -> None:
         if credential is None:
             from azure.identity import DefaultAzureCredential
 
             credential = DefaultAzureCredential()
-        options: dict[str, Any] = {"retry_total": retry_total, **client_options}
-        if transport is not None:
-            options["transport"] = transport
-            credential = _CredentialWithClientOptions(credential, options)
-            _route_share_clients_through_options()
+        self.retry = retry or RetryPolicy()
+        # Retries happen per request in this transport; the SDK's and storage's own are off.
+        self.transport = RetryingTransport(transport or RequestsTransport(), self.retry, poll_sleep)
+        options: dict[str, Any] = {**client_options, "retry_total": 0, "transport": self.transport}
+        # In production too: without this, share() and the code upload would use azure-core's and
+        # azure-storage-blob's own retries on top of post-deploy's, and the attempt budget would multiply.
+        credential = _CredentialWithClientOptions(credential, options)
+        _route_share_clients_through_options()
+        _route_blob_clients_through_options(options)
         self.credential = credential
         self._options = {"show_progress": False, "enable_telemetry": False, **options}
         self._clients: dict[tuple[str, ...], MLClient] = {}

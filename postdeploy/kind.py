@@ -8,6 +8,7 @@ learned and ``execute`` needs), and a ``Kind[SpecT, DetailT]`` with
 - ``offline``: the action in an empty world, given every registry key the stack provides;
 - ``inspect``: the operation after reading Azure through the ``Session``;
 - ``execute``: make it true; returns what was done, raises on failure;
+- optionally ``discover``: operations found by reading Azure (owned items config no longer declares);
 
 and a ``phase`` that orders it among the others (environments 10, components 20, shares 30,
 pushes 40, pulls 50, schedules 60). Adding it to ``postdeploy.kinds.KINDS`` is the only
@@ -37,6 +38,8 @@ class Kind(Generic[SpecT, DetailT]):
     offline: Callable[[SpecT, frozenset[str] | set[str]], tuple[Action, str]]
     inspect: Callable[[SpecT, Session], Operation[SpecT, DetailT]]
     execute: Callable[[Operation[SpecT, DetailT], Session], str]
+    # Operations found by reading Azure rather than derived from config (see ``postdeploy.prune``).
+    discover: Callable[[Session], Iterable[Operation[SpecT, DetailT]]] | None = None
 
     def operation(
         self, spec: SpecT, action: Action, reason: str, detail: DetailT | None = None

@@ -6,7 +6,7 @@ so every other module can use these types without reaching back up.
 An ``Operation`` says *what kind* of thing is reconciled (``kind``: the ``Kind`` object itself,
 whose ``name`` is environment, component, share, push, pull or schedule), *where* (``target``: the
 registry or a workspace ref), *what* (``subject``), *what happens* (``action``: create / update /
-skip / blocked) and *why* (``reason``). It also names the registry assets it makes true
+delete / skip / blocked) and *why* (``reason``). It also names the registry assets it makes true
 (``provides``) and needs (``requires``): apply orders work by these keys, and a plan marks an
 operation blocked when something it needs cannot come to exist.
 
@@ -35,6 +35,7 @@ class Target:
 class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
+    DELETE = "delete"
     SKIP = "skip"
     BLOCKED = "blocked"
 
@@ -92,7 +93,7 @@ class Operation(Generic[S, D]):
 
     @property
     def is_change(self) -> bool:
-        return self.action in (Action.CREATE, Action.UPDATE)
+        return self.action in (Action.CREATE, Action.UPDATE, Action.DELETE)
 
     def __str__(self) -> str:
         return f"{self.kind.name} {self.subject} in {self.target}"
@@ -120,6 +121,11 @@ class Plan:
 
     def counts(self) -> dict[Action, int]:
         return {action: sum(op.action is action for op in self.operations) for action in Action}
+
+
+class ReportedError(RuntimeError):
+    """A failure a kind has already put in its own words (with Azure's message where there is one);
+    apply reports it as is, without the HTTP status of whatever caused it."""
 
 
 Status = Literal["done", "unchanged", "failed"]

@@ -22,7 +22,7 @@ from typing import Any
 from postdeploy.context import stack_context
 from postdeploy.kind import Kind
 from postdeploy.kinds import KINDS
-from postdeploy.operations import Action, Operation, Plan
+from postdeploy.operations import Action, Operation, Plan, ReportedError
 from postdeploy.retry import http_status
 from postdeploy.session import Session
 from stacks.model import PlatformConfig
@@ -75,11 +75,16 @@ def inspect_plan(session: Session, *, max_workers: int = 8) -> Plan:
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="inspect") as pool:
         operations = list(pool.map(inspect, specs))
+    for kind in KINDS:
+        if kind.discover is not None:
+            operations.extend(kind.discover(session))
     return Plan(session.context.config.environment, _ordered(_block_dependents(operations)))
 
 
 def describe_error(error: BaseException) -> str:
     """One line that says what went wrong, with the HTTP status and Azure error code when there is one."""
+    if isinstance(error, ReportedError):
+        return str(error)
     status = http_status(error)
     code = None
     chain: BaseException | None = error

@@ -27,11 +27,12 @@ from azure.ai.ml.entities import (
     ModelBatchDeployment,
     ModelBatchDeploymentSettings,
 )
+from azure.core.exceptions import HttpResponseError
 
 from postdeploy.catalog import MANAGED_BY, MANAGED_TAG, RegistryAsset
 from postdeploy.context import StackContext
 from postdeploy.kind import Kind
-from postdeploy.operations import Action, Operation, Target
+from postdeploy.operations import Action, Operation, ReportedError, Target
 from postdeploy.session import Session
 from postdeploy.targets import registry_asset_uri
 from stacks.model import Endpoint
@@ -40,7 +41,7 @@ RETIRE_TAG = "mlt-retire"
 MODEL_TAG = "mlt-model"
 
 
-class UnhealthyDeployment(RuntimeError):
+class UnhealthyDeployment(ReportedError):
     """The new deployment did not provision; traffic stays where it was."""
 
 
@@ -142,11 +143,31 @@ def _new_deployment(spec: PushSpec) -> Any:
     e = spec.endpoint
     if e.kind == "online":
         return ManagedOnlineDeployment(name=spec.deployment, endpoint_name=e.name, model=spec.model_uri,
-                                       instance_type=e.instance_type, instance_count=e.instance_count)
+                                       instance_type=e.instance_type, instance_count=e.instance_count,
+                                       tags={MANAGED_TAG: MANAGED_BY})
     return ModelBatchDeployment(
         name=spec.deployment, endpoint_name=e.name, model=spec.model_uri, compute=spec.compute,
+        tags={MANAGED_TAG: MANAGED_BY},
         settings=ModelBatchDeploymentSettings(mini_batch_size=10, instance_count=e.instance_count),
     )
+
+
+def _provisioning_failed(error: HttpResponseError) -> bool:
+    """Whether the error is a long-running operation's terminal ``Failed`` status, not a refused request."""
+    response = error.response
+    try:
+        body = response.json() if response is not None else None
+    except Exception:  # not JSON: not a status answer
+        return False
+    return isinstance(body, dict) and str(body.get("status", "")).lower() in ("failed", "canceled")
+
+
+def _azure_error(error: HttpResponseError) -> str:
+    detail = error.error
+    code, message = getattr(detail, "code", None), getattr(detail, "message", None)
+    if code and message:
+        return f"{code}: {message}"
+    return message or str(error.message or error)
 
 
 def _execute(op: Operation[PushSpec, Any], session: Session) -> str:
@@ -161,7 +182,16 @@ def _execute(op: Operation[PushSpec, Any], session: Session) -> str:
         session.call(lambda: endpoints.begin_create_or_update(_new_endpoint(spec)).result())
         done.append("created the endpoint")
     if op.detail is None or _serving(op.detail, kind) != {spec.deployment}:
-        result = session.call(lambda: deployments.begin_create_or_update(_new_deployment(spec)).result())
+        try:
+            result = session.call(lambda: deployments.begin_create_or_update(_new_deployment(spec)).result())
+        except HttpResponseError as error:
+            # Azure reports a failed provisioning through the operation's status: the poller raises
+            # with the status body's error. Traffic has not moved, and the next run tries again.
+            if not _provisioning_failed(error):
+                raise
+            raise UnhealthyDeployment(
+                f"deployment {spec.deployment} failed to provision: {_azure_error(error)}; traffic was not moved"
+            ) from error
         state = getattr(result, "provisioning_state", None)
         if str(getattr(state, "value", state)).lower() != "succeeded":
             raise UnhealthyDeployment(f"deployment {spec.deployment} ended {state}; traffic was not moved")

@@ -9,7 +9,8 @@ from rich.table import Table
 from postdeploy.operations import Action, ApplyResult, Plan
 from postdeploy.retraining.schedules import RUN_FORMAT, SchedulePreview
 
-STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.SKIP: "dim", Action.BLOCKED: "bold red"}
+STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "magenta", Action.SKIP: "dim",
+         Action.BLOCKED: "bold red"}
 MARKDOWN_HEADER = ("| target | kind | subject | action | reason |", "|---|---|---|---|---|")
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from postdeploy.catalog import CONTENT_FINGERPRINT_TAG, CatalogAsset
 from postdeploy.context import StackContext
 from postdeploy.kind import Kind
-from postdeploy.operations import Action, Operation, Target
-from postdeploy.retry import http_status
+from postdeploy.operations import Action, Operation, ReportedError, Target
 from postdeploy.session import Session
 
 
-class VersionConflict(RuntimeError):
+class VersionConflict(ReportedError):
     """The registry holds this version with other content."""
 
 
@@ -89,21 +89,37 @@ def _inspect(spec: SeedSpec, session: Session) -> Operation[SeedSpec, None]:
     return own.operation(spec, Action.BLOCKED, conflict_message(spec))
 
 
+def _fingerprint_of(entity: Any) -> str | None:
+    return (getattr(entity, "tags", None) or {}).get(CONTENT_FINGERPRINT_TAG)
+
+
 def _execute(op: Operation[SeedSpec, None], session: Session) -> str:
     spec = op.spec
     client = session.registry_client()
     operations = client.environments if spec.asset.kind == "environments" else client.components
+    uri = session.registry.asset_uri(spec.asset.kind, spec.asset.name, spec.asset.version)
     try:
-        session.call(lambda: operations.create_or_update(spec.asset.entity()))
+        created = session.call(lambda: operations.create_or_update(spec.asset.entity()))
     except Exception as error:
-        if http_status(error) != 409:
-            raise
-        # Someone created this version since the plan read it: fine if it is our content.
-        existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version, fresh=True)
-        if existing is None or (existing.tags or {}).get(CONTENT_FINGERPRINT_TAG) != spec.asset.fingerprint:
-            raise VersionConflict(conflict_message(spec)) from error
-        return "already created with the same content"
-    return f"created {session.registry.asset_uri(spec.asset.kind, spec.asset.name, spec.asset.version)}"
+        return _read_back(spec, session, error, uri)
+    # A registry has been seen to answer 200 and keep the version it had: the answer's tag tells.
+    if _fingerprint_of(created) == spec.asset.fingerprint:
+        return f"created {uri}"
+    return _read_back(spec, session, None, uri)
+
+
+def _read_back(spec: SeedSpec, session: Session, error: Exception | None, uri: str) -> str:
+    """Decide by what the registry holds, not by the status code: a version conflict has been
+    answered as 409, as 400 and as a 200 keeping the old version, and a create can succeed on
+    Azure while its answer is lost."""
+    existing = session.registry_asset(spec.asset.kind, spec.asset.name, spec.asset.version, fresh=True)
+    if existing is not None and _fingerprint_of(existing) == spec.asset.fingerprint:
+        return "already created with the same content" if error is not None else f"created {uri}"
+    if existing is not None:
+        raise VersionConflict(conflict_message(spec)) from error
+    if error is not None:
+        raise error
+    raise RuntimeError(f"the registry accepted {uri} but does not hold it")
 
 
 ENVIRONMENT: Kind[SeedSpec, None] = Kind("environment", 10, _environment_specs, _offline, _inspect, _execute)

@@ -1,4 +1,4 @@
-"""A run against Azure: clients, the retry policy, and reads that are made once and shared.
+"""A run against Azure: clients, and reads that are made once and shared.
 
 Several operations often need the same fact -- every push into a workspace needs its endpoint
 list, every pull of a catalog environment needs that environment's registry version -- so reads
@@ -14,11 +14,12 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from azure.ai.ml import MLClient
+from azure.ai.ml._restclient.arm_ml_service.models import ScheduleListViewType
 from azure.core.exceptions import ResourceNotFoundError
 
 from postdeploy.clients import ClientFactory
 from postdeploy.context import StackContext
-from postdeploy.retry import RetryPolicy, http_status
+from postdeploy.retry import http_status
 from postdeploy.targets import RegistrySite
 
 T = TypeVar("T")
@@ -28,10 +29,12 @@ ASSET_OPERATIONS = {"models": "models", "data": "data", "environments": "environ
 
 
 class Session:
-    def __init__(self, context: StackContext, factory: ClientFactory, retry: RetryPolicy | None = None) -> None:
+    def __init__(self, context: StackContext, factory: ClientFactory, sources: Any = None) -> None:
         self.context = context
         self.factory = factory
-        self.retry = retry or RetryPolicy()
+        # Clients for promotion source registries, with the source tenants' own credentials
+        # (``postdeploy.promotion.identities.SourceClients``); built on first use when not given.
+        self.sources = sources
         self.provided: frozenset[str] = frozenset()  # registry keys that some operation of this run creates
         self._memo: dict[tuple[Any, ...], Future[Any]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
@@ -42,8 +45,9 @@ class Session:
         return self.context.targets.registry
 
     def call(self, fn: Callable[[], T]) -> T:
-        """One SDK call under the retry policy."""
-        return self.retry.call(fn)
+        """One SDK call. Its HTTP requests are retried one by one in the factory's transport
+        (``postdeploy.retry``); retrying the call again here would multiply the attempts."""
+        return fn()
 
     def registry_client(self) -> MLClient:
         return self.call(lambda: self.factory.registry(self.registry))
@@ -58,6 +62,10 @@ class Session:
             return self._locks.setdefault(key, threading.Lock())
 
     # --- memoized reads ---------------------------------------------------------------------------
+    def remember(self, key: tuple[Any, ...], read: Callable[[], T], *, fresh: bool = False) -> T:
+        """A read of a kind's own (promotion sources, for one), made once per run like the reads below."""
+        return self._once(("kind", *key), read, fresh)
+
     def _once(self, key: tuple[Any, ...], read: Callable[[], T], fresh: bool = False) -> T:
         with self._lock:
             future = self._memo.get(key)
@@ -95,6 +103,15 @@ class Session:
             return {e.name.lower(): e for e in self.call(lambda: list(group.list()))}
 
         return self._once(("endpoints", ref, kind), read)
+
+    def schedules(self, ref: str) -> dict[str, Any]:
+        """Every job schedule of a workspace, enabled or not, by lowered name: one list call per workspace."""
+        def read() -> dict[str, Any]:
+            client = self.workspace_client(ref)
+            found = self.call(lambda: list(client.schedules.list(list_view_type=ScheduleListViewType.ALL)))
+            return {s.name.lower(): s for s in found}
+
+        return self._once(("schedules", ref), read)
 
     def in_registry_or_planned(self, key_kind: str, name: str, version: str, key: str) -> bool:
         """Whether an asset exists in the registry now, or an operation of this run will create it."""

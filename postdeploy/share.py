@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from postdeploy.catalog import RegistryAsset
 from postdeploy.context import StackContext
 from postdeploy.kind import Kind
-from postdeploy.operations import Action, Operation, Target
+from postdeploy.operations import Action, Operation, ReportedError, Target
 from postdeploy.session import ASSET_OPERATIONS, Session
 
 PLURAL = {"model": "models", "data": "data", "environment": "environments", "component": "components"}
@@ -66,9 +67,19 @@ def _inspect(spec: ShareSpec, session: Session) -> Operation[ShareSpec, None]:
     return SHARE.operation(spec, Action.CREATE, f"share from workspace {spec.source}")
 
 
+class ShareConflict(ReportedError):
+    """The registry holds this version, copied from somewhere else."""
+
+
+def _source_of(asset: Any) -> str:
+    """The workspace asset a registry version was imported from, where the service records it."""
+    return str((getattr(asset, "properties", None) or {}).get("sourceAssetId") or "")
+
+
 def _execute(op: Operation[ShareSpec, None], session: Session) -> str:
     spec = op.spec
     a = spec.asset
+    uri = session.registry.asset_uri(a.kind, a.name, a.version)
     group = getattr(session.workspace_client(spec.source, purpose="share"), ASSET_OPERATIONS[a.kind])
     try:
         with session.lock("share", spec.source):
@@ -77,11 +88,18 @@ def _execute(op: Operation[ShareSpec, None], session: Session) -> str:
                 registry_name=spec.registry,
             ))
     except Exception as error:
-        # The SDK refuses (without a request) when the version appeared in the registry meanwhile.
-        if "already exists in registry" not in str(error):
+        # The import may have succeeded while its answer could not be read (the final answer is an
+        # empty body or the asset's body; the SDK reads only the first), or the version may have
+        # appeared meanwhile (the SDK then refuses without a request): the registry decides.
+        existing = session.registry_asset(a.kind, a.name, a.version, fresh=True)
+        if existing is None:
             raise
-        return "already in the registry"
-    return f"shared as {session.registry.asset_uri(a.kind, a.name, a.version)}"
+        source = _source_of(existing)
+        if source and not source.rstrip("/").endswith(f"/{a.name}/versions/{a.version}"):
+            raise ShareConflict(f"registry {spec.registry} already holds {a.name}:{a.version}, imported from "
+                                f"{source}, not from workspace {spec.source}") from error
+        return f"in the registry as {uri}"
+    return f"shared as {uri}"
 
 
 SHARE: Kind[ShareSpec, None] = Kind("share", 30, _specs, _offline, _inspect, _execute)

@@ -18,6 +18,7 @@ from typing import Any
 
 from preview.diff import AssignmentRef, ChangeSet, FieldChange, ResourceRef, change_set
 from preview.mermaid import changed_tenants, topology_diagram
+from preview.mermaid_promotions import with_promotions
 from preview.network import network_markdown
 from preview.rows import GrantRow, grant_rows, short_scope
 from stacks.access import RoleGrant
@@ -157,7 +158,7 @@ def _tenants(ctx: ReviewContext, changed: frozenset[str], compact: bool = False)
 
 def _topology(ctx: ReviewContext, changed: frozenset[str], aggregate: bool | None = None) -> str:
     diagram = topology_diagram(ctx.config, ctx.topology, changed=changed, aggregate=aggregate)
-    return f"### Topology\n\n```mermaid\n{diagram}```"
+    return f"### Topology\n\n```mermaid\n{with_promotions(ctx.config, diagram)}```"
 
 
 # --- Markdown primitives -------------------------------------------------------------------

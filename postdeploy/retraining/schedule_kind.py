@@ -19,7 +19,7 @@ from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from postdeploy.catalog import registry_key
+from postdeploy.catalog import MANAGED_TAG, registry_key
 from postdeploy.context import StackContext
 from postdeploy.kind import Kind
 from postdeploy.operations import Action, Operation, Target
@@ -110,10 +110,22 @@ def _update_reason(existing: Any, spec: ScheduleSpec) -> str:
     return "config changed: " + ("; ".join(changes) or f"{CONFIG_FINGERPRINT_TAG} differs")
 
 
+def _edits(existing: Any, spec: ScheduleSpec) -> list[str]:
+    try:
+        return schedule_changes(existing, spec.desired.schedule, ignore_tags=(CONFIG_FINGERPRINT_TAG, MANAGED_TAG))
+    except Exception:  # a body the comparison cannot read is left to the fingerprint
+        return []
+
+
 def _inspect(spec: ScheduleSpec, session: Session) -> Operation[ScheduleSpec, None]:
     existing = _read(session, spec)
     if existing is not None and (existing.tags or {}).get(CONFIG_FINGERPRINT_TAG) == spec.desired.fingerprint:
-        return SCHEDULE.operation(spec, Action.SKIP, "in the workspace as configured")
+        # The tag says what was applied; the content says whether it is still so (an edit in the
+        # studio, such as disabling the schedule, keeps the tag).
+        edits = _edits(existing, spec)
+        if not edits:
+            return SCHEDULE.operation(spec, Action.SKIP, "in the workspace as configured")
+        return SCHEDULE.operation(spec, Action.UPDATE, "edited in the workspace: " + "; ".join(edits))
     missing = [
         registry_key(kind, name, version)
         for kind, name, version in spec.desired.registry_assets

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from azure.ai.ml.entities import JobSchedule
 
+from postdeploy.catalog import MANAGED_BY, MANAGED_TAG
 from postdeploy.retraining.build import build_job_schedule
 from postdeploy.retraining.next_runs import next_runs
 from postdeploy.retraining.pipeline import pipeline_spec
@@ -170,7 +171,9 @@ def _job_schedule(cfg: PlatformConfig, project_dir: Path, target: RetrainingTarg
 def _fingerprinted(schedule: JobSchedule) -> JobSchedule:
     # The body as config builds it, before the SDK resolves names to ARM ids: stable across runs.
     body = json.dumps(schedule._to_rest_object().as_dict(), sort_keys=True, default=str)
-    schedule.tags = {**schedule.tags, CONFIG_FINGERPRINT_TAG: hashlib.sha256(body.encode()).hexdigest()[:16]}
+    print_ = hashlib.sha256(body.encode()).hexdigest()[:16]
+    # The ownership tag is added after hashing, so schedules created before it existed still match.
+    schedule.tags = {**schedule.tags, CONFIG_FINGERPRINT_TAG: print_, MANAGED_TAG: MANAGED_BY}
     return schedule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -26,6 +26,11 @@ class RecordedRequest:
     query: dict[str, str]
     body: Any
     status: int
+    headers: dict[str, str] = field(default_factory=dict, compare=False)  # kept for storage calls
+
+    @property
+    def is_blob(self) -> bool:
+        return self.host.endswith(".blob.core.windows.net")
 
     @property
     def api_version(self) -> str | None:

@@ -18,7 +18,7 @@ from azure.core.rest._http_response_impl import HttpResponseImpl
 from azure.core.utils import CaseInsensitiveDict
 
 REASONS = {
-    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
     403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
     500: "Internal Server Error", 503: "Service Unavailable",
 }
@@ -31,6 +31,22 @@ class _NoConnection:
         return None
 
 
+class _BufferedStream:
+    """What ``stream_download`` returns: an iterator of body chunks that callers also annotate
+    (azure-storage-blob sets ``.properties`` on it)."""
+
+    def __init__(self, pipeline: Any, response: Any, **kwargs: Any) -> None:
+        self.response = response
+        self.content_length = len(response._content)  # as azure-core's StreamDownloadGenerator has it
+        self._chunks = iter([response._content] if response._content else [])
+
+    def __iter__(self) -> _BufferedStream:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+
 class _RestResponse(HttpResponseImpl):
     def __init__(self, request: Any, status: int, headers: CaseInsensitiveDict, content: bytes) -> None:
         super().__init__(
@@ -40,7 +56,8 @@ class _RestResponse(HttpResponseImpl):
             reason=REASONS.get(status, "Unknown"),
             content_type=headers.get("Content-Type"),
             headers=headers,
-            stream_download_generator=None,
+            # Blob downloads stream the body (``stream_download``): hand out the buffered bytes.
+            stream_download_generator=_BufferedStream,
         )
         self._content = content  # fully buffered, so read()/json()/text() never stream
 
@@ -63,6 +80,13 @@ def build_response(
 ) -> Any:
     content = b"" if body is None else json.dumps(body).encode()
     all_headers = CaseInsensitiveDict({"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    cls = _RestResponse if isinstance(request, RestHttpRequest) else _LegacyResponse
+    return cls(request, status, all_headers, content)
+
+
+def build_raw_response(request: Any, status: int, content: bytes, headers: Mapping[str, str]) -> Any:
+    """A response with a body as given (storage speaks XML and bytes, not JSON)."""
+    all_headers = CaseInsensitiveDict(dict(headers))
     cls = _RestResponse if isinstance(request, RestHttpRequest) else _LegacyResponse
     return cls(request, status, all_headers, content)
 

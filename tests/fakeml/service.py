@@ -4,7 +4,17 @@ Answers like Azure does where the caller can tell the difference: 404 until crea
 versions immutable (an identical re-create is accepted, different content is a 409), endpoints
 and deployments with their cross-checks (traffic only to existing deployments, no deleting a
 deployment that still takes traffic), ``import`` (the share call) copying a workspace asset into
-the registry, and long-running operations that are already ``Succeeded`` in their first answer.
+the registry, and long-running operations shaped like ARM's (see ``Lro``).
+
+Long-running operations: a PUT of an endpoint, deployment, batch endpoint, schedule or registry
+version answers 201 (200 when it existed) with ``provisioningState: Creating`` (``Updating``) and
+an ``Azure-AsyncOperation`` header (or ``Location``, per ``Lro.header``) plus ``Retry-After``; the
+status URL answers ``InProgress`` ``Lro.polls`` times, then ``Succeeded``, or ``Failed`` with an
+error body when a ``ProvisioningFailure`` matches; the resource reads ``Creating`` / ``Failed`` in
+between. DELETE answers 202 with ``Location``, which answers 202 while in progress, then 204.
+``import`` answers 202 with ``Location``; its final answer is an empty 200 or the asset's body
+(``import_result``), since no public spec says which. A registry version PUT with other content
+answers 409, 400, or 200 keeping the old version (``version_conflict``): all three have been seen.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakeml.blobs import BlobService
 from tests.fakeml.records import MFE_PREFIX
 from tests.fakeml.responses import error_body
 from tests.fakeml.state import ARM_PROVIDER, VERSIONED_KINDS, FakeRegistry, FakeWorkspace, system_data
@@ -34,6 +45,47 @@ _SOURCE_ASSET = re.compile(
 _REGISTRY_ASSET = re.compile(r"^azureml://registries/(?P<reg>[^/]+)/(?P<kind>[^/]+)/(?P<name>[^/]+)/versions/(?P<v>[^/]+)$")
 # Fields the service sets itself; they never make two versions "different content".
 _SERVER_FIELDS = ("provisioningState", "flavors", "stage", "autoDeleteSetting")
+
+
+_OPERATION = re.compile(
+    r"^/subscriptions/[^/]+/providers/Microsoft\.MachineLearningServices/locations/[^/]+/"
+    r"(?P<type>mfeOperationsStatus|mfeOperationResults)/(?P<id>[^/]+)$", re.IGNORECASE,
+)
+# Workspace children whose PUT and DELETE are long-running on Azure.
+_LONG_RUNNING = ("onlineendpoints", "batchendpoints", "schedules")
+ARM_HOST = "https://management.azure.com"
+
+
+@dataclass
+class Lro:
+    """How long-running operations answer: ``polls`` InProgress answers before the terminal one."""
+
+    polls: int = 1
+    retry_after: int = 1  # whole seconds: azure-ai-ml deserializes the header as an int
+    header: str = "Azure-AsyncOperation"  # or "Location"
+    # Longer provisioning for some resources (path fragment -> polls), e.g. {"/deployments/": 8}:
+    # online deployments take minutes on Azure, most other resources seconds.
+    polls_by_path: dict[str, int] = field(default_factory=dict)
+
+    def polls_for(self, path: str) -> int:
+        return next((n for fragment, n in self.polls_by_path.items() if fragment.lower() in path.lower()), self.polls)
+
+
+@dataclass
+class ProvisioningFailure:
+    """A resource whose provisioning ends ``Failed`` (path fragment, case-insensitive)."""
+
+    path_contains: str
+    code: str = "DeploymentFailed"
+    message: str = "Container crashed: the scoring script raised during init()"
+    times: int | None = 1
+
+
+@dataclass
+class PendingOperation:
+    polls_left: int
+    kind: str  # "async" (Azure-AsyncOperation) or "location"
+    finish: Any  # () -> Reply: applies the final state, answers the terminal poll
 
 
 @dataclass(frozen=True)
@@ -76,6 +128,12 @@ class Service:
         self.lock = threading.RLock()
         self.registries: dict[str, FakeRegistry] = {}
         self.workspaces: dict[tuple[str, str, str], FakeWorkspace] = {}
+        self.blobs = BlobService()
+        self.lro = Lro()
+        self.operations: dict[str, PendingOperation] = {}
+        self.failures: list[ProvisioningFailure] = []
+        self.import_result = "empty"  # or "asset"
+        self.version_conflict = "409"  # or "400", "200-keeps-old"
 
     # --- lookups -------------------------------------------------------------------------------
     def registry(self, name: str) -> FakeRegistry | None:
@@ -99,6 +157,8 @@ class Service:
         with self.lock:
             if match := _DISCOVERY.match(path):
                 return self._discovery(match["name"])
+            if (match := _OPERATION.match(path)) and method == "GET":
+                return self._poll(match["id"])
             match = _SCOPE.match(path)
             if not match:
                 return _not_found(f"route {path}")
@@ -127,30 +187,118 @@ class Service:
             "primaryRegionResourceProviderUri": f"https://cert-{registry.region}.experiments.azureml.net/",
         })
 
+    # --- long-running operations -----------------------------------------------------------------
+    def _failure_for(self, path: str) -> ProvisioningFailure | None:
+        for failure in self.failures:
+            if failure.path_contains.lower() in path.lower() and (failure.times is None or failure.times > 0):
+                if failure.times is not None:
+                    failure.times -= 1
+                return failure
+        return None
+
+    def _start(self, kind: str, finish: Any, host: str, path: str = "") -> dict[str, str]:
+        """Register an operation; the headers that point the caller at its status URL."""
+        op_id = str(uuid.uuid4())
+        self.operations[op_id] = PendingOperation(self.lro.polls_for(path), kind, finish)
+        segment = "mfeOperationsStatus" if kind == "async" else "mfeOperationResults"
+        url = (f"{host}/subscriptions/00000000-0000-0000-0000-0000000000aa/providers/{ARM_PROVIDER}"
+               f"/locations/westeurope/{segment}/{op_id}?api-version=2024-10-01")
+        header = "Azure-AsyncOperation" if kind == "async" else "Location"
+        return {header: url, "Retry-After": str(self.lro.retry_after)}
+
+    def _poll(self, op_id: str) -> Reply:
+        pending = self.operations.get(op_id)
+        if pending is None:
+            return _not_found(f"operation {op_id}")
+        if pending.polls_left > 0:
+            pending.polls_left -= 1
+            headers = {"Retry-After": str(self.lro.retry_after)}
+            if pending.kind == "async":
+                return Reply(200, {"status": "InProgress"}, headers)
+            return Reply(202, None, headers)
+        del self.operations[op_id]
+        return pending.finish()
+
+    def _long_running_put(self, resource: dict, store: Any, existing: bool, path: str, host: str) -> Reply:
+        """Answer a PUT as ARM does: 201/200 with the resource provisioning, and a status URL."""
+        failure = self._failure_for(path)
+        state = resource.setdefault("properties", {})
+        state["provisioningState"] = "Updating" if existing else "Creating"
+        store(resource)
+
+        kind = "location" if self.lro.header == "Location" else "async"
+
+        def finish() -> Reply:
+            if failure is not None:
+                state["provisioningState"] = "Failed"
+                store(resource)
+                error = error_body(failure.code, failure.message)
+                return Reply(400, error) if kind == "location" else Reply(200, {"status": "Failed", **error})
+            state["provisioningState"] = "Succeeded"
+            store(resource)
+            return Reply(200, copy.deepcopy(resource)) if kind == "location" else Reply(200, {"status": "Succeeded"})
+
+        headers = self._start(kind, finish, host, path)
+        return Reply(200 if existing else 201, copy.deepcopy(resource), headers)
+
     # --- registries ----------------------------------------------------------------------------
     def _registry_request(
         self, reg: FakeRegistry, method: str, rest: tuple[str, ...], query: dict[str, str], body: Any
     ) -> Reply:
         if rest == ("import",) and method == "POST":
             return self._import(reg, body)
-        if len(rest) == 2 and rest[0].lower() == "operations" and method == "GET":
-            return Reply(200)  # every long-running operation of the fake has already finished
         if len(rest) == 4 and rest[0].lower() == "tempdatarefs" and method == "PUT":
             return self._temporary_reference(reg, rest[1], rest[3])
         if len(rest) == 4 and rest[0].lower() == "datarefs" and method == "POST":
-            return Reply(200, {"blobReferenceForConsumption": {
-                "blobUri": body.get("blobUri"), "credential": {"credentialType": "NoCredentials"}}})
+            return self._data_reference(reg, body or {})
+        if len(rest) == 4 and rest[0].lower() == "codes" and method == "PUT":
+            problem = self._check_code_upload(reg, rest[1], rest[3], body)
+            if problem:
+                return problem
         if rest and rest[0].lower() in VERSIONED_KINDS:
             return self._versioned(reg, reg.assets, reg.asset_id, method, rest, query, body, immutable=True)
         return _not_found("/".join(rest))
+
+    def _check_code_upload(self, reg: FakeRegistry, name: str, version: str, body: Any) -> Reply | None:
+        """A registry code version must point inside the container its ``tempdatarefs`` SAS was issued
+        for, at blobs that were uploaded there."""
+        uri = str(((body or {}).get("properties") or {}).get("codeUri") or "")
+        issued = reg.uploads.get((name.lower(), version))
+        if issued is None:
+            return _bad_request("UserError", f"code {name}:{version}: no temporary data reference was issued")
+        if not (uri == issued or uri.startswith(issued + "/")) or not self.blobs.exists_under(uri):
+            return _bad_request("UserError", f"code {name}:{version}: codeUri {uri!r} is not an upload under {issued}")
+        return None
+
+    def _data_reference(self, reg: FakeRegistry, body: dict[str, Any]) -> Reply:
+        """How to read a version's blobs: a SAS URL of its container in this registry's storage (the
+        SDK's registry download opens it with ``ContainerClient.from_container_url``, which takes the
+        URL's last path segment as the container), else ``NoCredentials`` (read as oneself)."""
+        uri = str(body.get("blobUri") or "")
+        asset = _REGISTRY_ASSET.match(str(body.get("assetId") or ""))
+        if asset is None or reg.asset(asset["kind"], asset["name"], asset["v"]) is None:
+            return _not_found(f"asset {body.get('assetId')}")
+        match = re.match(r"^https://(?P<acct>[^./]+)\.blob\.core\.windows\.net/(?P<c>[^/?]+)", uri)
+        if match and match["acct"] == reg.storage_account:
+            sas = self.blobs.issue(reg.storage_account, match["c"])
+            return Reply(200, {"blobReferenceForConsumption": {
+                "blobUri": uri, "storageAccountArmId": reg.storage_account_id,
+                "credential": {"credentialType": "SAS", "sasUri": f"{match[0]}?{sas}"}}})
+        return Reply(200, {"blobReferenceForConsumption": {
+            "blobUri": uri, "credential": {"credentialType": "NoCredentials"}}})
 
     def _temporary_reference(self, reg: FakeRegistry, name: str, version: str) -> Reply:
         kinds = [kind for kind in VERSIONED_KINDS if (kind, name.lower(), version) in reg.assets]
         if kinds:
             return Reply(409, error_body("Conflict", f"Asset {name}:{version} already exists"))
-        blob = f"https://{reg.name.replace('-', '')}st.blob.core.windows.net/{uuid.uuid4().hex}/{name}/{version}"
+        # A container of the registry's storage account of its own, signed for this upload only.
+        container = f"{uuid.uuid4()}-{name.lower()}-{version}"[:63]
+        sas = self.blobs.issue(reg.storage_account, container)
+        blob = f"https://{reg.storage_account}.blob.core.windows.net/{container}"
+        reg.uploads[(name.lower(), version)] = blob
         return Reply(200, {"blobReferenceForConsumption": {
-            "blobUri": blob, "credential": {"credentialType": "SAS", "sasUri": f"{blob}?sig=fake"}}})
+            "blobUri": blob, "storageAccountArmId": reg.storage_account_id,
+            "credential": {"credentialType": "SAS", "sasUri": f"{blob}?{sas}"}}})
 
     def _import(self, reg: FakeRegistry, body: Any) -> Reply:
         props = (body or {}).get("properties", {})
@@ -172,10 +320,27 @@ class Service:
         if kind == "data":
             copied["dataUri"] = f"azureml://registries/{reg.name}/data/{name}/versions/{version}"
         copied.setdefault("properties", {})["sourceAssetId"] = props["sourceAssetId"]
-        reg.assets[key] = self.version_resource(reg.asset_id(kind, name, version), kind, version, copied)
-        # Azure answers 202 and a status URL; the copy is already done when the caller polls it.
-        operation = f"https://cert-{reg.region}.experiments.azureml.net{MFE_PREFIX}{reg.arm_prefix}/operations/{uuid.uuid4()}"
-        return Reply(202, None, {"Location": operation, "Retry-After": "0"})
+        resource = self.version_resource(reg.asset_id(kind, name, version), kind, version, copied)
+        resource["properties"]["provisioningState"] = "Creating"
+        reg.assets[key] = resource
+
+        def finish() -> Reply:
+            reg.assets[key]["properties"]["provisioningState"] = "Succeeded"
+            if self.import_result == "asset":
+                return Reply(200, copy.deepcopy(reg.assets[key]))
+            return Reply(200)
+
+        return Reply(202, None, self._start("location", finish, reg.mfe_host))
+
+    def _immutable_conflict(self, kind: str, name: str, version: str, existing: dict) -> Reply:
+        """A registry version PUT with other content; the service has answered each of these."""
+        message = (f"{kind} {name} version {version} already exists with different content; "
+                   "registry asset versions are immutable")
+        if self.version_conflict == "400":
+            return _bad_request("UserError", message)
+        if self.version_conflict == "200-keeps-old":
+            return Reply(200, copy.deepcopy(existing))
+        return Reply(409, error_body("Conflict", message))
 
     # --- versioned assets (registries and workspaces) ------------------------------------------
     def version_resource(self, asset_id: str, kind: str, version: str, properties: dict[str, Any]) -> dict:
@@ -202,15 +367,16 @@ class Service:
                     if _content(existing["properties"]) == _content(props):
                         return Reply(200, copy.deepcopy(existing))
                     if immutable:
-                        return Reply(409, error_body(
-                            "Conflict",
-                            f"{kind} {rest[1]} version {rest[3]} already exists with different content; "
-                            "registry asset versions are immutable",
-                        ))
+                        return self._immutable_conflict(kind, rest[1], rest[3], existing)
                     path_field = {"models": "modelUri", "data": "dataUri"}.get(kind)
                     if path_field and existing["properties"].get(path_field) != props.get(path_field):
                         return _bad_request("UserError", "The path of an existing asset version cannot change")
-                assets[key] = self.version_resource(asset_id(kind, rest[1], rest[3]), kind, rest[3], props)
+                resource = self.version_resource(asset_id(kind, rest[1], rest[3]), kind, rest[3], props)
+                if immutable:  # a registry version: created through a long-running operation
+                    def store(body: dict, key: tuple[str, str, str] = key) -> None:
+                        assets[key] = copy.deepcopy(body)
+                    return self._long_running_put(resource, store, False, "/" + "/".join(rest), scope.mfe_host)
+                assets[key] = resource
                 return Reply(200 if existing else 201, copy.deepcopy(assets[key]))
             if method == "DELETE":
                 return Reply(200) if assets.pop(key, None) is not None else Reply(204)
@@ -278,6 +444,10 @@ class Service:
         problem = self._check_child(ws, key, resource)
         if problem:
             return problem
+        if key[0] in _LONG_RUNNING and not patch:
+            def store(body: dict, key: tuple[str, ...] = key) -> None:
+                ws.children[key] = copy.deepcopy(body)
+            return self._long_running_put(resource, store, existing is not None, "/" + "/".join(rest), ARM_HOST)
         ws.children[key] = resource
         return Reply(200 if existing else 201, copy.deepcopy(resource))
 
@@ -300,6 +470,12 @@ class Service:
             missing = sorted(d for d in wanted if (*key, "deployments", d.lower()) not in ws.children)
             if missing:
                 return _bad_request("BadArgument", f"deployments {', '.join(missing)} do not exist under {key[1]}")
+            unready = sorted(
+                d for d in wanted
+                if ws.children[(*key, "deployments", d.lower())]["properties"].get("provisioningState") != "Succeeded"
+            )
+            if unready:
+                return _bad_request("BadArgument", f"deployments {', '.join(unready)} are not in a succeeded state")
         if len(key) == 4 and key[2] == "deployments":
             if key[0] == "onlineendpoints":
                 props.setdefault("scaleSettings", {"scaleType": "Default"})
@@ -321,6 +497,12 @@ class Service:
             default = ((endpoint.get("defaults") or {}).get("deploymentName") or "").lower()
             if traffic.get(key[3], 0) > 0 or default == key[3]:
                 return _bad_request("BadArgument", f"deployment {key[3]} still takes traffic; move it first")
-        for child in [k for k in ws.children if k[: len(key)] == key]:
-            del ws.children[child]
-        return Reply(200)
+        def remove() -> Reply:
+            for child in [k for k in ws.children if k[: len(key)] == key]:
+                del ws.children[child]
+            return Reply(204)
+
+        if key[0] in _LONG_RUNNING:
+            ws.children[key].setdefault("properties", {})["provisioningState"] = "Deleting"
+            return Reply(202, None, self._start("location", remove, ARM_HOST))
+        return remove()

@@ -30,6 +30,8 @@ class FakeRegistry:
     resource_group: str
     region: str = "westeurope"
     assets: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    # (name, version) -> the container URL a tempdatarefs SAS was issued for
+    uploads: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def arm_prefix(self) -> str:
@@ -37,6 +39,21 @@ class FakeRegistry:
             f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
             f"/providers/{ARM_PROVIDER}/registries/{self.name}"
         )
+
+    @property
+    def mfe_host(self) -> str:
+        """Where the registry's data plane answers (what discovery returns, with its path prefix)."""
+        return f"https://cert-{self.region}.experiments.azureml.net/mferp/managementfrontend"
+
+    @property
+    def storage_account(self) -> str:
+        """The system-created storage account of the registry's primary region (3-24 lowercase alphanumerics)."""
+        return ("".join(c for c in self.name.lower() if c.isalnum()) + "regst")[:24]
+
+    @property
+    def storage_account_id(self) -> str:
+        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+                f"/providers/Microsoft.Storage/storageAccounts/{self.storage_account}")
 
     def asset_id(self, kind: str, name: str, version: str) -> str:
         return f"azureml://registries/{self.name}/{kind}/{name}/versions/{version}"

@@ -31,17 +31,25 @@ from typing import Any
 from azure.core.exceptions import ServiceRequestError, ServiceResponseTimeoutError
 from azure.core.pipeline.transport import HttpTransport
 
+from tests.fakeml.blobs import BLOB_HOST_SUFFIX
 from tests.fakeml.faults import Fault
 from tests.fakeml.records import RecordedRequest, split_url
-from tests.fakeml.responses import build_response, error_body
+from tests.fakeml.responses import build_raw_response, build_response, error_body
 from tests.fakeml.service import Service
 from tests.fakeml.state import FakeRegistry, FakeWorkspace
 
 
-def _body_of(request: Any) -> Any:
+def _raw_body(request: Any) -> Any:
     raw = getattr(request, "content", None)
     if raw is None:
         raw = getattr(request, "data", None)
+    if hasattr(raw, "read"):  # a file the storage client streams
+        raw = raw.read()
+    return raw
+
+
+def _body_of(request: Any) -> Any:
+    raw = _raw_body(request)
     if raw is None or raw == b"" or raw == "":
         return None
     if isinstance(raw, (bytes, bytearray)):
@@ -57,12 +65,15 @@ def _body_of(request: Any) -> Any:
 class FakeAzureML(HttpTransport):
     """A stateful, thread-safe stand-in for ARM + the Azure ML registry front end."""
 
-    def __init__(self, *, latency: float = 0.0) -> None:
+    def __init__(self, *, latency: float = 0.0, wait_scale: float = 0.0) -> None:
         self.latency = latency
+        # Pollers' waits really pass, scaled (benchmarks); tests only record them.
+        self.wait_scale = wait_scale
         self.service = Service()
         self.requests: list[RecordedRequest] = []
         self._faults: list[list[Any]] = []  # [fault, remaining]; remaining None = forever
         self._record_lock = threading.Lock()
+        self.slept: list[float] = []
 
     # --- HttpTransport --------------------------------------------------------------------------
     def __enter__(self) -> FakeAzureML:
@@ -77,11 +88,20 @@ class FakeAzureML(HttpTransport):
     def close(self) -> None:
         return None
 
+    def sleep(self, duration: float) -> None:
+        """Pollers wait here between polls (``Retry-After``); the fake's clock moves, no time passes."""
+        with self._record_lock:
+            self.slept.append(duration)
+        if self.wait_scale:
+            time.sleep(duration * self.wait_scale)
+
     def send(self, request: Any, **kwargs: Any) -> Any:
         if self.latency:
             time.sleep(self.latency)
         host, path, query = split_url(request.url)
         method = request.method.upper()
+        if host.endswith(BLOB_HOST_SUFFIX):
+            return self._send_blob(request, method, host, path, query)
         body = _body_of(request)
         fault = self._take_fault(method, path)
         if fault is not None and fault.kind != "status":
@@ -96,6 +116,21 @@ class FakeAzureML(HttpTransport):
         reply = self.service.handle(method, path, query, body)
         self._record(RecordedRequest(method, request.url, host, path, query, body, reply.status))
         return build_response(request, reply.status, reply.body, reply.headers)
+
+    def _send_blob(self, request: Any, method: str, host: str, path: str, query: dict[str, str]) -> Any:
+        raw = _raw_body(request) or b""
+        content = raw.encode() if isinstance(raw, str) else bytes(raw)
+        fault = self._take_fault(method, path)
+        if fault is not None and fault.kind == "connection":
+            self._record(RecordedRequest(method, request.url, host, path, query, content, 0))
+            raise ServiceRequestError(f"injected connection error on {method} {path}")
+        if fault is not None and fault.kind == "status":
+            self._record(RecordedRequest(method, request.url, host, path, query, content, fault.status))
+            return build_raw_response(request, fault.status, b"", {"x-ms-error-code": fault.code})
+        reply = self.service.blobs.handle(method, host, path, query, request.headers, content)
+        self._record(RecordedRequest(method, request.url, host, path, query, content, reply.status,
+                                     dict(request.headers)))
+        return build_raw_response(request, reply.status, reply.content, reply.headers)
 
     # --- state ----------------------------------------------------------------------------------
     def add_registry(

@@ -33,7 +33,8 @@ class World:
 
     fake: FakeAzureML
     context: StackContext
-    sleeps: list[float] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)  # retry backoffs
+    poll_waits: list[float] = field(default_factory=list)  # waits between polls of long-running operations
 
     @property
     def registry(self) -> FakeRegistry:
@@ -45,15 +46,18 @@ class World:
 
     def session(self) -> Session:
         # A new session per run, like a new CLI invocation: nothing is cached between runs.
-        factory = ClientFactory(FakeCredential(), transport=self.fake)
-        return Session(self.context, factory, RetryPolicy(sleep=self.sleeps.append, jitter=0))
+        return Session(self.context, self.factory())
+
+    def factory(self) -> ClientFactory:
+        return ClientFactory(FakeCredential(), transport=self.fake,
+                             retry=RetryPolicy(sleep=self.sleeps.append, jitter=0), poll_sleep=self.poll_waits.append)
 
     def plan(self) -> Plan:
         return inspect_plan(self.session(), max_workers=4)
 
-    def apply(self) -> ApplyResult:
+    def apply(self, *, prune: bool = False) -> ApplyResult:
         session = self.session()
-        return apply_plan(inspect_plan(session, max_workers=4), session, max_workers=4)
+        return apply_plan(inspect_plan(session, max_workers=4), session, max_workers=4, prune=prune)
 
 
 @pytest.fixture(scope="session")

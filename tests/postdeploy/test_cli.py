@@ -14,8 +14,8 @@ runner = CliRunner()
 
 
 def cli_obj(world: World) -> dict:
-    return {"project_dir": FIXTURES, "factory": ClientFactory(FakeCredential(), transport=world.fake),
-            "retry": RetryPolicy(sleep=world.sleeps.append, jitter=0)}
+    return {"project_dir": FIXTURES, "factory": ClientFactory(FakeCredential(), transport=world.fake,
+                                         retry=RetryPolicy(sleep=world.sleeps.append, jitter=0))}
 
 
 def test_offline_plan_prints_the_table_and_markdown_without_any_request() -> None:

@@ -79,7 +79,7 @@ def test_plans_are_frozen_and_render_as_a_table_and_markdown(cfg: PlatformConfig
     console = Console(record=True, width=250)
     console.print(plan_table(plan))
     text = console.export_text()
-    assert "post-deploy plan for stack test" in text and "9 create, 0 update, 2 skip, 0 blocked" in text
+    assert "post-deploy plan for stack test" in text and "9 create, 0 update, 0 delete, 2 skip, 0 blocked" in text
 
     rows = plan_markdown_rows(plan)
     assert rows[:2] == ["| target | kind | subject | action | reason |", "|---|---|---|---|---|"]

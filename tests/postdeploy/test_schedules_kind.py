@@ -70,8 +70,8 @@ class DevWorld:
         outputs = self.project / "outputs.json"
         outputs.write_text("{}")  # stack outputs: none, so names derive from config
         obj = {"project_dir": self.project, "now": NOW,
-               "factory": ClientFactory(FakeCredential(), transport=self.fake),
-               "retry": RetryPolicy(sleep=lambda _: None, jitter=0)}
+               "factory": ClientFactory(FakeCredential(), transport=self.fake,
+                                            retry=RetryPolicy(sleep=lambda _: None, jitter=0))}
         command = [*args, "--stack", "dev"] + (["--outputs", str(outputs)] if "--offline" not in args else [])
         return runner.invoke(app, command, obj=obj, env=WIDE)
 
@@ -81,8 +81,8 @@ class DevWorld:
 
 @pytest.fixture
 def dev(tmp_path: Path) -> DevWorld:
-    """Every dev workspace and the registry; the catalog is already seeded (its components upload
-    code through blob storage, which the fake does not serve), and the models the stack shares are
+    """Every dev workspace and the registry; the catalog is already seeded (seeding it, code uploads
+    included, is tested in test_code_upload), and the models the stack shares are
     registered in their source workspaces, as the tenants' own runs left them."""
     # A copy: stack config may only point inside its project directory.
     shutil.copytree(PROJECT_DIR / "catalog", tmp_path / "catalog", ignore=shutil.ignore_patterns("__pycache__"))

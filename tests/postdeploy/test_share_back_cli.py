@@ -58,8 +58,8 @@ class Story:
         self.fake.seed_workspace_asset(self.tenant4, "models", MODEL, version, model_version(self.tenant4, run, tags))
 
     def cli(self, *args: str) -> Any:
-        obj = {"project_dir": PROJECT_DIR, "factory": ClientFactory(FakeCredential(), transport=self.fake),
-               "retry": RetryPolicy(sleep=lambda _: None, jitter=0)}
+        obj = {"project_dir": PROJECT_DIR, "factory": ClientFactory(FakeCredential(), transport=self.fake,
+                                            retry=RetryPolicy(sleep=lambda _: None, jitter=0))}
         return runner.invoke(app, ["share-back", "--stack", "dev", "--outputs", str(self.outputs), *args], obj=obj,
                              env={"COLUMNS": "300"})
 

@@ -122,6 +122,7 @@ def test_each_schedule_names_the_registry_assets_it_needs(applied):
 def test_tags_identify_tenant_workspace_and_job(applied):
     tags = dict(body(applied, "retrain-nightly-finetune")["tags"])
     fingerprint = tags.pop("config-fingerprint")
+    assert tags.pop("mlt-managed-by") == "ml-tenancy post-deploy"  # what post-deploy may remove again
     assert tags == {"environment": "dev", "tenant": "tenant4", "workspace": "ws1",
                     "retraining-job": "nightly-finetune", "managed-by": "ml-tenancy"}
     assert job_of(applied, "retrain-nightly-finetune")["tags"] == tags
