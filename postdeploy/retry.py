@@ -111,7 +111,8 @@ class RetryingTransport(HttpTransport):
 
     Shared by every client of a run (a transport holds no per-pipeline state, unlike a pipeline
     policy). The waits of long-running-operation pollers (``Retry-After`` between polls) also
-    reach the transport, through ``sleep``: they wait as the wrapped transport does, or through ``poll_sleep`` when given.
+    reach the transport, through ``sleep``: they wait as the wrapped transport does, or through
+    ``poll_sleep`` when given.
     """
 
     def __init__(self, inner: HttpTransport, policy: RetryPolicy,
