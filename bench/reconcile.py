@@ -296,10 +296,11 @@ def main() -> int:
     (full, noop, failing, done), (naive_full, _, _, _) = results["post-deploy"], results["naive sequential"]
     speedup = naive_full.seconds / full.seconds
     # Building the registry client asks the discovery service where the registry lives: one read
-    # per run that belongs to no declared item. The prune scan lists each workspace's schedules and
-    # the endpoints of the kind no push there reads already: at most 2 lists per workspace.
+    # per run that belongs to no declared item. The prune scan lists each workspace's schedules,
+    # online and batch endpoints, except the endpoint lists the pushes read already.
     item_reads = noop.reads - 1
-    scan = 2 * len(context.targets.workspaces)
+    pushes = sum(len(p.to) for p in context.config.sharing.push)
+    scan = 3 * len(context.targets.workspaces) - pushes
     checks = {
         "no-op apply sends zero writes": noop.writes == 0,
         f"no-op reads: {item_reads} for {specs} declared items + {scan} prune-scan lists, + 1 registry discovery":
