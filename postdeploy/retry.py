@@ -111,14 +111,15 @@ class RetryingTransport(HttpTransport):
 
     Shared by every client of a run (a transport holds no per-pipeline state, unlike a pipeline
     policy). The waits of long-running-operation pollers (``Retry-After`` between polls) also
-    reach the transport, through ``sleep``, so ``poll_sleep`` makes them injectable too.
+    reach the transport, through ``sleep``: they wait as the wrapped transport does, or through
+    ``poll_sleep`` when given.
     """
 
     def __init__(self, inner: HttpTransport, policy: RetryPolicy,
                  poll_sleep: Callable[[float], None] | None = None) -> None:
         self.inner = inner
         self.policy = policy
-        self.poll_sleep = poll_sleep or policy.sleep
+        self.poll_sleep = poll_sleep or inner.sleep  # the wrapped transport waits as it would alone
 
     def __enter__(self) -> RetryingTransport:
         self.inner.__enter__()

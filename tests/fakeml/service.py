@@ -447,7 +447,8 @@ class Service:
         if key[0] in _LONG_RUNNING and not patch:
             def store(body: dict, key: tuple[str, ...] = key) -> None:
                 ws.children[key] = copy.deepcopy(body)
-            return self._long_running_put(resource, store, existing is not None, "/" + "/".join(rest), ARM_HOST)
+            path = f"{ws.arm_id}/{'/'.join(rest)}"
+            return self._long_running_put(resource, store, existing is not None, path, ARM_HOST)
         ws.children[key] = resource
         return Reply(200 if existing else 201, copy.deepcopy(resource))
 

@@ -17,6 +17,14 @@ Requests: ``fake.requests`` (every one, in order), ``fake.writes()``, ``fake.rea
 Faults: ``fake.inject(Fault.throttled(retry_after=2, method="PUT", path_contains="/onlineEndpoints/"))``
 fires before the request reaches the state; ``fake.latency`` adds a sleep to every request.
 
+Storage: requests to ``*.blob.core.windows.net`` (code uploads through a ``tempdatarefs`` SAS) are
+answered by ``tests.fakeml.blobs``; ``fake.requests`` records them too (``RecordedRequest.is_blob``).
+
+Long-running operations (``tests.fakeml.service.Lro``): ``fake.service.lro.polls``,
+``fake.service.failures`` (``ProvisioningFailure``), ``fake.service.import_result`` and
+``fake.service.version_conflict`` choose among the answers Azure gives; pollers wait in
+``fake.sleep``, which records (``fake.slept``) and lets no time pass unless ``wait_scale`` is set.
+
 Job schedules need nothing special: ``PUT/GET/DELETE .../workspaces/{ws}/schedules/{name}`` is kept
 by the generic child-resource store, so ``ws.child("schedules", name)`` shows the stored body.
 """

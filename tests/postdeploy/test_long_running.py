@@ -142,3 +142,13 @@ def test_a_lost_answer_of_a_create_that_succeeded_is_done(world: World) -> None:
     result = apply_plan(plan, session, max_workers=1)
     env = outcome(result, "environment")
     assert env.status == "done" and env.message == "already created with the same content"
+
+
+def test_operations_that_point_at_their_status_with_location_complete_too(world: World) -> None:
+    world.fake.service.lro.header = "Location"
+    world.fake.service.lro.polls = 2
+    assert world.apply().exit_code == 0
+    polls = world.fake.find("GET", "/mfeOperationResults/")
+    assert polls and {r.status for r in polls} == {200, 202}  # 202 while in progress, then the resource
+    assert not world.fake.find("GET", "/mfeOperationsStatus/")
+    assert not world.plan().has_changes
