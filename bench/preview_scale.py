@@ -264,6 +264,20 @@ def floor_program(spec: FloorSpec) -> None:
             ),
             tags=tags, opts=on(sub),
         )
+        # Blob recovery and the four resource-log settings each workspace gets (components/safeguards.py).
+        blob = storage.BlobServiceProperties(
+            f"{n}-blob-recovery", account_name=st.name, resource_group_name=group.name, blob_services_name="default",
+            delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=30),
+            container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=30),
+            is_versioning_enabled=True, opts=on(sub, depends_on=[st]),
+        )
+        for what, target in (("mlw", ws), ("kv", kv), ("blob", blob), ("cr", cr)):
+            monitor.DiagnosticSetting(
+                f"{n}-{what}-audit", name="audit-to-log-mlreg-bench", resource_uri=target.id, workspace_id=log.id,
+                log_analytics_destination_type="Dedicated",
+                logs=[monitor.DiagnosticsLogSettingsArgs(category_group="audit", enabled=True)],
+                opts=on(sub, depends_on=[target]),
+            )
         workspaces.append(ws)
         computes.append(compute)
 

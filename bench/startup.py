@@ -147,7 +147,7 @@ def measure(runs: int, previews: int) -> list[Row]:
 
         rows.append(row("ml-tenancy --help", "command", timed([str(BIN / "ml-tenancy"), "--help"], runs)))
         rows.append(row("mlt-postdeploy --help", "command", timed([str(BIN / "mlt-postdeploy"), "--help"], runs)))
-        rows.append(row("ml-tenancy preview --stack dev", "command", preview, "end to end, writes both files"))
+        rows.append(row("ml-tenancy preview --stack dev", "command", preview, "end to end, writes all its files"))
     return rows
 
 

@@ -114,14 +114,7 @@ def topology_diagram(
         return _aggregated(config, topology, changed)
     reg = config.registry
     reg_node = registry_id(config)
-    out = ["flowchart LR"]
-
-    out.append(f'  subgraph platform ["{label(f"registry subscription {reg.subscription_id}")}"]')
-    out.append(f'    {reg_node}[("{label(f"registry {reg.name}")}{_LINE}{label(reg.resource_group)}")]')
-    for i, region in enumerate(reg.regions):
-        text = label(region) + (f"{_LINE}primary" if i == 0 else "")
-        out.append(f'    {region_id(region)}(["{text}"])')
-    out.append("  end")
+    out = ["flowchart LR", *_platform_lines(config)]
 
     for sub in _workspace_subscriptions(topology):
         sites = [s for s in topology.sites if s.subscription_id == sub]
@@ -187,6 +180,19 @@ def _edges(config: PlatformConfig, reg_node: str) -> list[Edge]:
     return [Edge(flow, source, target, tuple(text)) for (flow, source, target), text in lines.items()]
 
 
+def _platform_lines(config: PlatformConfig) -> list[str]:
+    """The registry's subscription: the registry and its regions, primary first."""
+    reg = config.registry
+    lines = [
+        f'  subgraph platform ["{label(f"registry subscription {reg.subscription_id}")}"]',
+        f'    {registry_id(config)}[("{label(f"registry {reg.name}")}{_LINE}{label(reg.resource_group)}")]',
+    ]
+    for i, region in enumerate(reg.regions):
+        text = label(region) + (f"{_LINE}primary" if i == 0 else "")
+        lines.append(f'    {region_id(region)}(["{text}"])')
+    return [*lines, "  end"]
+
+
 def _group_id(subscription: str, region: str) -> str:
     return node_id("grp", f"{subscription.replace('-', '')}_{region}")
 
@@ -194,13 +200,7 @@ def _group_id(subscription: str, region: str) -> str:
 def _aggregated(config: PlatformConfig, topology: Topology, changed: frozenset[str]) -> str:
     reg = config.registry
     reg_node = registry_id(config)
-    out = ["flowchart LR"]
-    out.append(f'  subgraph platform ["{label(f"registry subscription {reg.subscription_id}")}"]')
-    out.append(f'    {reg_node}[("{label(f"registry {reg.name}")}{_LINE}{label(reg.resource_group)}")]')
-    for i, region in enumerate(reg.regions):
-        text = label(region) + (f"{_LINE}primary" if i == 0 else "")
-        out.append(f'    {region_id(region)}(["{text}"])')
-    out.append("  end")
+    out = ["flowchart LR", *_platform_lines(config)]
 
     node_of: dict[str, str] = {}
     shown: list[str] = []

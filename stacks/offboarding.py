@@ -50,9 +50,21 @@ def granted_topology(config: PlatformConfig) -> Topology:
 
 
 def offboarding_problems(config: PlatformConfig) -> list[Problem]:
-    """Flows into or out of a workspace that is leaving would need access it is losing."""
+    """Flows into or out of a workspace that is leaving would need access it is losing, and its
+    retraining schedules would keep running in a workspace the platform no longer manages."""
     leaving = offboarding_tenants(config)
     problems = []
+    for t, tenant in enumerate(config.tenants):
+        if tenant.key not in leaving:
+            continue
+        for w, workspace in enumerate(tenant.workspaces):
+            for j, job in enumerate(workspace.retraining):
+                problems.append(Problem(
+                    f"tenants[{t}].workspaces[{w}].retraining[{j}]",
+                    f"retraining job '{job.name}' runs in {tenant.key}/{workspace.key}, but tenant {tenant.key} "
+                    f"is being offboarded ({leaving[tenant.key]}); remove the job in the same change (its "
+                    f"schedule {job.schedule_name} stays in the workspace until someone deletes or disables it)",
+                ))
     for kind in ("share", "push", "pull"):
         for i, entry in enumerate(getattr(config.sharing, kind)):
             refs = (entry.from_,) if kind == "share" else entry.to if kind == "push" else entry.into

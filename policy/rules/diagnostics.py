@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from policy.rules.define import MANDATORY, stack_rule
-from policy.rules.links import Reference, child_of, label, of_type, reference
+from policy.rules.links import BLOB_SERVICE_SUFFIX, BlobServices, Reference, label, of_type, own_id, reference
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import (
     BLOB_SERVICE,
@@ -27,7 +27,6 @@ from policy.rules.resource_types import (
 )
 from policy.rules.values import MISSING, UNKNOWN, elements, get, text
 
-BLOB_SERVICE_SUFFIX = "/blobServices/default"
 _SETTING_OF = "/providers/microsoft.insights/diagnosticsettings/"
 
 
@@ -62,14 +61,34 @@ def _settings(resources: list[PolicyResource]) -> Iterator[tuple[PolicyResource,
         )
 
 
-def _blob_services_of(account: PolicyResource, resources: list[PolicyResource]) -> set[str]:
-    """URNs of the blob service resources of a storage account (settings may depend on them)."""
-    return {
-        service.urn
-        for service in of_type(resources, BLOB_SERVICE)
-        if child_of(service, account, name_input="accountName", parent_name_input="accountName",
-                    marker=BLOB_SERVICE_SUFFIX.lower())
-    }
+class _Settings:
+    """Diagnostic settings indexed by the resource id they name, and by the resources they depend on
+    (what names the target while ids are unknown), so each audited resource finds its own at once."""
+
+    def __init__(self, resources: list[PolicyResource]) -> None:
+        self.by_value: dict[str, list[PolicyResource]] = {}
+        self.valued_by_source: dict[str, list[PolicyResource]] = {}
+        self.unvalued_by_source: dict[str, list[PolicyResource]] = {}
+        for setting, ref in _settings(resources):
+            if ref.value is not None:
+                self.by_value.setdefault(ref.value, []).append(setting)
+                index = self.valued_by_source
+            else:
+                index = self.unvalued_by_source
+            for urn in ref.sources:
+                index.setdefault(urn, []).append(setting)
+
+    def of(self, target: PolicyResource, suffix: str = "", via: set[str] | None = None) -> list[PolicyResource]:
+        """Settings naming ``target`` (``suffix``: a child id segment such as the blob service); a setting
+        whose resource id is unknown counts when it depends on ``via`` (default: the target itself)."""
+        target_id = own_id(target)
+        found = (
+            self.by_value.get(target_id + suffix.lower(), []) if target_id is not None
+            else self.valued_by_source.get(target.urn, [])
+        )
+        unvalued = [s for urn in sorted(via if via is not None else {target.urn})
+                    for s in self.unvalued_by_source.get(urn, [])]
+        return list(dict.fromkeys([*found, *unvalued]))
 
 
 def _covers(setting: PolicyResource, audited: Audited) -> bool | None:
@@ -100,20 +119,14 @@ def _covers(setting: PolicyResource, audited: Audited) -> bool | None:
 
 def _present(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
-    settings = list(_settings(resources))
+    settings = _Settings(resources)
+    services = BlobServices(resources, BLOB_SERVICE)
     for resource_type, audited in AUDITED.items():
         for target in of_type(resources, resource_type):
             if resource_type == STORAGE_ACCOUNT:
-                services = _blob_services_of(target, resources)
-                mine = [
-                    s for s, ref in settings
-                    if (
-                        ref.names(target, BLOB_SERVICE_SUFFIX) if ref.value is not None
-                        else bool(services & ref.sources)
-                    )
-                ]
+                mine = settings.of(target, BLOB_SERVICE_SUFFIX, via={s.urn for s in services.of(target)})
             else:
-                mine = [s for s, ref in settings if ref.names(target)]
+                mine = settings.of(target)
             verdicts = [_covers(s, audited) for s in mine]
             if True in verdicts:
                 continue

@@ -81,3 +81,31 @@ def child_of(child: PolicyResource, parent: PolicyResource, *, name_input: str, 
 def _same(a: object, b: object) -> bool:
     a, b = text(a), text(b)
     return a is None or b is None or a.lower() == b.lower()
+
+
+BLOB_SERVICE_SUFFIX = "/blobServices/default"
+
+
+class BlobServices:
+    """The stack's blob services (``storage:BlobServiceProperties``), grouped by the account name they
+    give (most do), so finding an account's services does not compare every service with every account."""
+
+    def __init__(self, resources: Iterable[PolicyResource], resource_type: str) -> None:
+        self.by_account: dict[str | None, list[PolicyResource]] = {}
+        for service in of_type(resources, resource_type):
+            name = text(get(service.props, "accountName"))
+            self.by_account.setdefault(name.lower() if name else None, []).append(service)
+
+    def of(self, account: PolicyResource) -> list[PolicyResource]:
+        """The blob service resources of a storage account, in stack order."""
+        name = text(get(account.props, "accountName"))
+        if name is None:  # not known yet: the ids (or dependencies) of every service decide
+            candidates = [s for group in self.by_account.values() for s in group]
+        else:
+            candidates = [*self.by_account.get(name.lower(), ()), *self.by_account.get(None, ())]
+        return [
+            service
+            for service in candidates
+            if child_of(service, account, name_input="accountName", parent_name_input="accountName",
+                        marker=BLOB_SERVICE_SUFFIX.lower())
+        ]

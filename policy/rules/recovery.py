@@ -9,7 +9,7 @@ from __future__ import annotations
 from pulumi_policy import ReportViolation, StackValidationArgs
 
 from policy.rules.define import ADVISORY, MANDATORY, stack_rule
-from policy.rules.links import child_of, label, of_type
+from policy.rules.links import BlobServices, label, of_type
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import BLOB_SERVICE, STORAGE_ACCOUNT
 from policy.rules.values import UNKNOWN, get, show_value
@@ -21,14 +21,10 @@ _POLICIES = (("deleteRetentionPolicy", "blob soft delete"), ("containerDeleteRet
 
 def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
-    services = of_type(resources, BLOB_SERVICE)
+    services = BlobServices(resources, BLOB_SERVICE)
     for account in of_type(resources, STORAGE_ACCOUNT):
         name = label(account, "accountName")
-        mine = [
-            service for service in services
-            if child_of(service, account, name_input="accountName", parent_name_input="accountName",
-                        marker="/blobservices/default")
-        ]
+        mine = services.of(account)
         if not mine:
             report(
                 f"storage account {name} has no blob service properties, so blob and container soft delete "
@@ -58,13 +54,9 @@ def _soft_delete(args: StackValidationArgs, report: ReportViolation) -> None:
 
 def _versioning(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
-    services = of_type(resources, BLOB_SERVICE)
+    services = BlobServices(resources, BLOB_SERVICE)
     for account in of_type(resources, STORAGE_ACCOUNT):
-        mine = [
-            service for service in services
-            if child_of(service, account, name_input="accountName", parent_name_input="accountName",
-                        marker="/blobservices/default")
-        ]
+        mine = services.of(account)
         if not mine:
             continue  # storage-soft-delete reports the missing blob service
         value = get(mine[0].props, "isVersioningEnabled")

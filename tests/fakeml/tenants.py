@@ -28,12 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from azure.core.credentials import AccessToken, AccessTokenInfo
-from azure.core.pipeline.transport import HttpTransport
 
 from tests.fakeml.blobs import BLOB_HOST_SUFFIX
 from tests.fakeml.records import MFE_PREFIX, split_url
 from tests.fakeml.responses import build_response, error_body
-from tests.fakeml.transport import FakeAzureML
+from tests.fakeml.transport import FakeAzureML, InMemoryTransport
 
 _DISCOVERY = re.compile(r"^/registrymanagement/v1\.0/registries/(?P<name>[^/]+)/discovery$", re.IGNORECASE)
 # Status URLs of long-running operations name no registry: they belong to the tenant that started them.
@@ -102,7 +101,7 @@ class TenantCall:
         return self.path.split(MFE_PREFIX, 1)[-1]
 
 
-class EntraTenants(HttpTransport):
+class EntraTenants(InMemoryTransport):
     def __init__(self) -> None:
         self.tenants: dict[str, FakeAzureML] = {}
         self.calls: list[TenantCall] = []
@@ -115,18 +114,6 @@ class EntraTenants(HttpTransport):
         return self.tenants[tenant_id.lower()]
 
     # --- HttpTransport --------------------------------------------------------------------------
-    def __enter__(self) -> EntraTenants:
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        return None
-
-    def open(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
     def send(self, request: Any, **kwargs: Any) -> Any:
         host, path, query = split_url(request.url)
         if host.endswith(BLOB_HOST_SUFFIX):

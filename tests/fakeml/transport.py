@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 from azure.core.exceptions import ServiceRequestError, ServiceResponseTimeoutError
 from azure.core.pipeline.transport import HttpTransport
@@ -70,7 +70,23 @@ def _body_of(request: Any) -> Any:
     return raw
 
 
-class FakeAzureML(HttpTransport):
+class InMemoryTransport(HttpTransport):
+    """An azure-core transport with no connection to open or close: ``send`` answers from memory."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+    def open(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class FakeAzureML(InMemoryTransport):
     """A stateful, thread-safe stand-in for ARM + the Azure ML registry front end."""
 
     def __init__(self, *, latency: float = 0.0, wait_scale: float = 0.0) -> None:
@@ -84,18 +100,6 @@ class FakeAzureML(HttpTransport):
         self.slept: list[float] = []
 
     # --- HttpTransport --------------------------------------------------------------------------
-    def __enter__(self) -> FakeAzureML:
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        return None
-
-    def open(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
     def sleep(self, duration: float) -> None:
         """Pollers wait here between polls (``Retry-After``); the fake's clock moves, no time passes."""
         with self._record_lock:

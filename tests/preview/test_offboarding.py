@@ -117,3 +117,15 @@ def test_two_steps_through_the_cli(tmp_path, mode, released, deleted):
     text = (tmp_path / "out2" / "dev" / "review-full.md").read_text()
     assert ("forgets it; Azure keeps it" in text) is (mode == "handover")
     assert ("| `azure-native:storage:StorageAccount` | `tenant2-ws1-st` |" in text)
+
+
+def test_retraining_jobs_of_a_leaving_tenant_are_refused(dev_raw):
+    raw = copy.deepcopy(dev_raw)
+    raw["tenants"][0]["offboarding"] = "handover"
+    raw["sharing"] = {}  # tenant1 shares and receives pushes: those flows are refused on their own
+    with pytest.raises(ConfigError) as error:
+        run_program(raw, "dev")
+    (problem,) = error.value.problems
+    assert problem.path == "tenants[0].workspaces[0].retraining[0]"
+    assert problem.message.startswith(
+        "retraining job 'weekly-credit' runs in tenant1/ws1, but tenant tenant1 is being offboarded (handover)")
