@@ -259,6 +259,15 @@ def _pushed(context: StackContext, fake: FakeAzureML) -> int:
     return serving
 
 
+def _asset_names(context: StackContext, fake: FakeAzureML) -> int:
+    """Model and data names across the workspaces: the prune scan lists the versions of each."""
+    names = 0
+    for site in context.targets.workspaces.values():
+        ws = fake.workspace(site.subscription_id, site.resource_group, site.name)
+        names += len({(kind, name) for kind, name, _ in ws.assets if kind in ("models", "data")})
+    return names
+
+
 def main() -> int:
     quiet_sdk_logging()
     console = Console(width=max(Console().width, 110))
@@ -282,6 +291,8 @@ def main() -> int:
             failing = measure(failing_fake, lambda run=run, fake=failing_fake: run(context, fake))
             done = _pushed(context, failing_fake)
             results[name] = (full, noop, failing, done)
+            if name == "post-deploy":
+                names = _asset_names(context, fake)
 
     table = Table(title="post-deploy reconcile benchmark")
     for column in ("", "full apply (s)", "reads", "writes", "no-op apply (s)", "reads", "writes",
@@ -297,10 +308,11 @@ def main() -> int:
     speedup = naive_full.seconds / full.seconds
     # Building the registry client asks the discovery service where the registry lives: one read
     # per run that belongs to no declared item. The prune scan lists each workspace's schedules,
-    # online and batch endpoints, except the endpoint lists the pushes read already.
+    # online and batch endpoints (except the endpoint lists the pushes read already), its model and
+    # data names, and the versions of each name.
     item_reads = noop.reads - 1
     pushes = sum(len(p.to) for p in context.config.sharing.push)
-    scan = 3 * len(context.targets.workspaces) - pushes
+    scan = 5 * len(context.targets.workspaces) - pushes + names
     checks = {
         "no-op apply sends zero writes": noop.writes == 0,
         f"no-op reads: {item_reads} for {specs} declared items + {scan} prune-scan lists, + 1 registry discovery":

@@ -113,6 +113,16 @@ class Session:
 
         return self._once(("schedules", ref), read)
 
+    def workspace_versions(self, ref: str, kind: str) -> list[Any]:
+        """Every active version of every model or data asset of a workspace: one list of names, then
+        one list of versions per name. Only pruning needs it."""
+        def read() -> list[Any]:
+            group = getattr(self.workspace_client(ref), ASSET_OPERATIONS[kind])
+            names = [c.name for c in self.call(lambda: list(group.list()))]
+            return [v for name in names for v in self.call(lambda name=name: list(group.list(name=name)))]
+
+        return self._once(("versions", ref, kind), read)
+
     def in_registry_or_planned(self, key_kind: str, name: str, version: str, key: str) -> bool:
         """Whether an asset exists in the registry now, or an operation of this run will create it."""
         return key in self.provided or self.registry_asset(key_kind, name, version) is not None

@@ -108,6 +108,13 @@ def _content(properties: dict[str, Any]) -> str:
     return json.dumps(kept, sort_keys=True)
 
 
+def _in_view(version: dict[str, Any], query: dict[str, str]) -> bool:
+    """Whether a stored version is in the list view asked for (``listViewType``, ActiveOnly by default)."""
+    archived = bool(version.get("properties", {}).get("isArchived"))
+    view = query.get("listViewType", "ActiveOnly").lower()
+    return view == "all" or archived == (view == "archivedonly")
+
+
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """JSON merge patch (RFC 7396), what ARM applies on PATCH."""
     merged = copy.deepcopy(base)
@@ -380,8 +387,24 @@ class Service:
                 return Reply(200 if existing else 201, copy.deepcopy(assets[key]))
             if method == "DELETE":
                 return Reply(200) if assets.pop(key, None) is not None else Reply(204)
+        if len(rest) == 1 and method == "GET":
+            # The containers of a kind: every name with a version in the view asked for (ActiveOnly
+            # by default, as the REST API does).
+            names: dict[str, list[dict]] = {}
+            for (k, n, _), v in assets.items():
+                if k == kind and _in_view(v, query):
+                    names.setdefault(n, []).append(v)
+            containers = []
+            for versions in names.values():
+                latest = max(versions, key=lambda v: v["systemData"]["createdAt"])
+                containers.append({"id": latest["id"].rsplit("/versions/", 1)[0],
+                                   "name": latest["id"].rsplit("/versions/", 1)[0].rsplit("/", 1)[-1],
+                                   "properties": {"latestVersion": latest["name"], "isArchived": False},
+                                   "systemData": latest["systemData"]})
+            return Reply(200, {"value": copy.deepcopy(containers)})
         if len(rest) == 3 and rest[2].lower() == "versions" and method == "GET":
-            versions = [v for (k, n, _), v in assets.items() if k == kind and n == rest[1].lower()]
+            versions = [v for (k, n, _), v in assets.items()
+                        if k == kind and n == rest[1].lower() and _in_view(v, query)]
             versions.sort(key=lambda v: v["systemData"]["createdAt"], reverse=True)
             if "$top" in query:
                 versions = versions[: int(query["$top"])]

@@ -98,9 +98,12 @@ def test_plan_apply_plan_converges_and_the_second_apply_writes_nothing(world: Wo
     again = world.plan()
     assert not again.has_changes, [str(op) for op in again.changes]
     assert {op.action for op in again.operations} == {Action.SKIP}
-    # One read per declared item, plus the prune scan's lists (online and batch endpoints, schedules)
-    # per workspace, which the pushes share.
-    declared = len(again.operations) + 3 * len(world.context.targets.workspaces)
+    # One read per declared item, plus the prune scan's lists per workspace (online and batch endpoints,
+    # which the pushes share, schedules, model and data names) and one list of versions per name.
+    workspaces = world.context.targets.workspaces
+    names = sum(len({(k, n) for k, n, _ in world.workspace(ref).assets if k in ("models", "data")})
+                for ref in workspaces)
+    declared = len(again.operations) + 5 * len(workspaces) + names
     plan_reads = len(world.fake.reads())
     assert plan_reads <= declared, [str(r) for r in world.fake.requests]
 

@@ -110,3 +110,38 @@ def test_an_edited_schedule_that_keeps_its_tag_is_drift(dev: DevWorld) -> None: 
     (write,) = [w for w in dev.fake.writes() if "/schedules/" in w.path]
     assert write.method == "PUT" and write.body["properties"]["isEnabled"] is True
     assert planned_for(dev.cli("plan").output, "retrain-weekly-credit")[0] == "skip"
+
+
+def without_pulls(world: World) -> None:
+    config = world.context.config
+    sharing = config.sharing.model_copy(update={"pull": ()})
+    world.context = dataclasses.replace(world.context, config=config.model_copy(update={"sharing": sharing}))
+
+
+def test_a_removed_pull_is_archived_only_with_prune_and_a_tenants_own_version_stays(world: World) -> None:
+    assert world.apply().exit_code == 0
+    t3, t2 = world.workspace("tenant3/ws1"), world.workspace("tenant2/ws1")
+    assert t3.asset("models", "credit-default", "1")["properties"]["tags"]["mlt-source"].startswith("azureml://")
+    # The tenant's own version of another model: no ownership tags, never a candidate.
+    world.fake.seed_workspace_asset(t3, "models", "own-model", "1", {"modelUri": "azureml://x", "tags": {}})
+    without_pulls(world)
+
+    plan = world.plan()
+    assert sorted(deletes(plan)) == [("tenant2/ws1", "pulled data credit-sample:1"),
+                                     ("tenant3/ws1", "pulled model credit-default:1")]
+    assert all("archived by apply --prune" in op.reason for op in plan.operations if op.action is Action.DELETE)
+    assert world.apply().exit_code == 0
+    assert not t3.asset("models", "credit-default", "1")["properties"].get("isArchived")
+
+    world.fake.clear_requests()
+    result = world.apply(prune=True)
+    assert result.exit_code == 0
+    assert {o.message for o in result.done} >= {"archived pulled model credit-default:1",
+                                                 "archived pulled data credit-sample:1"}
+    (archive,) = [w for w in world.fake.writes() if "/models/credit-default/versions/1" in w.path]
+    assert archive.method == "PUT" and archive.body["properties"]["isArchived"] is True
+    assert t3.asset("models", "credit-default", "1")["properties"]["isArchived"] is True
+    assert t2.asset("data", "credit-sample", "1")["properties"]["isArchived"] is True
+    assert not t3.asset("models", "own-model", "1")["properties"].get("isArchived")
+    assert not [w for w in world.fake.writes() if "/own-model/" in w.path]
+    assert deletes(world.plan()) == []  # archived versions leave the active lists
