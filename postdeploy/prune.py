@@ -18,6 +18,7 @@ again just before each delete.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -122,31 +123,36 @@ def _reason(removal: Removal) -> str:
 
 def _discover(session: Session) -> Iterable[Operation[Removal, None]]:
     """Every owned endpoint, schedule and pulled model or data version of every workspace that config
-    no longer declares."""
-    for ref, wanted in declared(session.context).items():
+    no longer declares. Workspaces are read side by side, like the inspections before them."""
+    wanted = declared(session.context)
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="prune-scan") as pool:
+        found = list(pool.map(lambda ref: list(_removals(session, wanted[ref])), sorted(wanted)))
+    return [PRUNE.operation(removal, Action.DELETE, _reason(removal)) for removals in found for removal in removals]
+
+
+def _removals(session: Session, wanted: Declared) -> Iterable[Removal]:
+    ref = wanted.workspace
+    try:
+        found = (
+            ("online endpoint", session.endpoints(ref, "online"), wanted.online_endpoints),
+            ("batch endpoint", session.endpoints(ref, "batch"), wanted.batch_endpoints),
+            ("schedule", session.schedules(ref), wanted.schedules),
+        )
+    except Exception:  # an unreadable workspace: the kinds that act there report why
+        return
+    for item, live, keep in found:
+        for name, resource in sorted(live.items()):
+            if name not in keep and owned(resource, item):
+                yield Removal(ref, item, resource.name)
+    for item, kind in PULLED.items():
         try:
-            found = (
-                ("online endpoint", session.endpoints(ref, "online"), wanted.online_endpoints),
-                ("batch endpoint", session.endpoints(ref, "batch"), wanted.batch_endpoints),
-                ("schedule", session.schedules(ref), wanted.schedules),
-            )
-        except Exception:  # an unreadable workspace: the kinds that act there report why
+            versions = session.workspace_versions(ref, kind)
+        except Exception:
             continue
-        for item, live, keep in found:
-            for name, resource in sorted(live.items()):
-                if name not in keep and owned(resource, item):
-                    removal = Removal(ref, item, resource.name)
-                    yield PRUNE.operation(removal, Action.DELETE, _reason(removal))
-        for item, kind in PULLED.items():
-            try:
-                versions = session.workspace_versions(ref, kind)
-            except Exception:
-                continue
-            for version in sorted(versions, key=lambda v: (v.name.lower(), str(v.version))):
-                key = (kind, version.name.lower(), str(version.version))
-                if key not in wanted.pulls and owned(version, item):
-                    removal = Removal(ref, item, version.name, str(version.version))
-                    yield PRUNE.operation(removal, Action.DELETE, _reason(removal))
+        for version in sorted(versions, key=lambda v: (v.name.lower(), str(v.version))):
+            key = (kind, version.name.lower(), str(version.version))
+            if key not in wanted.pulls and owned(version, item):
+                yield Removal(ref, item, version.name, str(version.version))
 
 
 def _execute(op: Operation[Removal, None], session: Session) -> str:
