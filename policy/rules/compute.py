@@ -20,12 +20,17 @@ def _local_auth_disabled(args: ResourceValidationArgs, report: ReportViolation) 
         report(f"properties.disableLocalAuth is {show_value(value)}; set it to true so only Entra ID is accepted")
 
 
-def _scales_to_zero(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def is_cluster(args: ResourceValidationArgs) -> bool:
+    """Whether the compute is an AmlCompute cluster; an unknown type waits for apply (and is not one yet)."""
     kind = get(args.props, "properties", "computeType")
     if kind is UNKNOWN:
         known_after_apply("properties.computeType")
-        return
-    if not same(kind, "AmlCompute"):
+        return False
+    return same(kind, "AmlCompute")
+
+
+def _scales_to_zero(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if not is_cluster(args):
         return
     # The API's default minimum is 0 nodes, so an absent minNodeCount scales to zero.
     minimum = get(args.props, "properties", "properties", "scaleSettings", "minNodeCount")

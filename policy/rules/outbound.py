@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
+from policy.rules.compute import is_cluster
 from policy.rules.define import ADVISORY, MANDATORY, resource_rule
 from policy.rules.pending import known_after_apply
 from policy.rules.resource_types import ML_COMPUTE, ML_WORKSPACE
@@ -18,11 +19,7 @@ APPROVED_OUTBOUND = "AllowOnlyApprovedOutbound"
 
 
 def _no_node_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    kind = get(args.props, "properties", "computeType")
-    if kind is UNKNOWN:
-        known_after_apply("properties.computeType")
-        return
-    if not same(kind, "AmlCompute"):
+    if not is_cluster(args):
         return
     value = get(args.props, "properties", "properties", "enableNodePublicIp")
     if value is UNKNOWN:

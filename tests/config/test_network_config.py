@@ -6,13 +6,12 @@ nothing is registered when the config is invalid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from stacks.endpoints import KNOWN_ZONES, plan_private_endpoints, plan_zones
 from stacks.topology import Topology
-from tests.config.helpers import JARGON, Edit, drop, edited, parse, problems_of, set_
+from tests.config.helpers import JARGON, drop, edited, parse, problems_of, set_
+from tests.config.test_bad_configs import Case, case
 
 HUB_SUB = "1d3f5b7a-9c2e-4f6a-8b0d-2e4f6a8c0e2c"
 VNET = f"/subscriptions/{HUB_SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
@@ -30,19 +29,6 @@ def private(raw):
         "monitoringAccess": "Private",
     }
     raw["recovery"] = {"blobSoftDeleteDays": 14}
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    edits: tuple[Edit, ...]
-    path: str
-    fragment: str
-    count: int = 1
-
-
-def case(id: str, *edits: Edit, path: str, says: str, count: int = 1):
-    return pytest.param(Case(id, edits, path, says, count), id=id)
 
 
 def zone_id(zone: str) -> str:
